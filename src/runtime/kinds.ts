@@ -103,3 +103,16 @@ export const CORE = {
     namespaced: true,
   },
 } satisfies Record<string, Kind>;
+
+/**
+ * The REST path of a collection or an object: `/api/v1/namespaces/ns/pods/name/status`.
+ * A namespace is only used for namespaced kinds; without one a namespaced kind lists across all namespaces.
+ */
+export function resourcePath(kind: Kind, namespace?: string, name?: string, subresource?: string): string {
+  let path = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
+  if (kind.namespaced && namespace) path += `/namespaces/${encodeURIComponent(namespace)}`;
+  path += `/${kind.plural}`;
+  if (name !== undefined) path += `/${encodeURIComponent(name)}`;
+  if (subresource) path += `/${subresource}`;
+  return path;
+}
