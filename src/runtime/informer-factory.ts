@@ -1,0 +1,103 @@
+import type { ApiClient } from "./client.js";
+import { SharedInformer, type InformerHealth, type NamespaceScope } from "./informer.js";
+import type { Kind, KubeObject } from "./kinds.js";
+import { silentLog, type LogSink, type ReflectorTuning } from "./reflector.js";
+
+export interface InformerFactoryOptions {
+  client: ApiClient;
+  /** Namespaces every namespaced informer watches; default "all". Cluster-scoped kinds are always cluster-wide. */
+  namespaces?: NamespaceScope;
+  resyncPeriodMs?: number;
+  log?: LogSink;
+  tuning?: ReflectorTuning;
+}
+
+export interface Selectors {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/**
+ * One shared informer per (kind, selectors), so every controller that watches Services reads the same cache
+ * through the same watch. Informers asked for after start() start at once.
+ */
+export class InformerFactory {
+  private readonly opts: InformerFactoryOptions;
+  private readonly informers = new Map<string, SharedInformer>();
+  private scope: NamespaceScope;
+  private started = false;
+
+  constructor(opts: InformerFactoryOptions) {
+    this.opts = opts;
+    this.scope = opts.namespaces ?? "all";
+  }
+
+  get namespaces(): NamespaceScope {
+    return this.scope;
+  }
+
+  informerFor<T extends KubeObject = KubeObject>(kind: Kind, selectors: Selectors = {}): SharedInformer<T> {
+    const key = informerKey(kind, selectors);
+    let informer = this.informers.get(key);
+    if (!informer) {
+      informer = new SharedInformer({
+        client: this.opts.client,
+        kind,
+        namespaces: this.scope,
+        ...selectors,
+        resyncPeriodMs: this.opts.resyncPeriodMs,
+        log: this.opts.log ?? silentLog,
+        tuning: this.opts.tuning,
+      });
+      this.informers.set(key, informer);
+      if (this.started) informer.start();
+    }
+    return informer as unknown as SharedInformer<T>;
+  }
+
+  all(): SharedInformer[] {
+    return [...this.informers.values()];
+  }
+
+  start(): void {
+    this.started = true;
+    for (const i of this.informers.values()) i.start();
+  }
+
+  /** Resolves once every informer created so far has delivered its first full list. */
+  async waitForSync(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.all().map((i) => i.waitForSync(signal)));
+  }
+
+  hasSynced(): boolean {
+    return this.all().every((i) => i.hasSynced());
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all(this.all().map((i) => i.stop()));
+  }
+
+  /** Moves every namespaced informer (present and future) to a new namespace scope. */
+  async setNamespaces(next: NamespaceScope): Promise<void> {
+    this.scope = next;
+    await Promise.all(this.all().map((i) => i.setNamespaces(next)));
+  }
+
+  health(): { healthy: boolean; message?: string; informers: Record<string, InformerHealth> } {
+    const informers: Record<string, InformerHealth> = {};
+    const problems: string[] = [];
+    for (const [key, i] of this.informers) {
+      const h = (informers[key] = i.health());
+      if (!h.healthy && h.message) problems.push(h.message);
+    }
+    return { healthy: problems.length === 0, message: problems.join("; ") || undefined, informers };
+  }
+}
+
+function informerKey(kind: Kind, s: Selectors): string {
+  const gvk = `${kind.group || "core"}/${kind.version}/${kind.kind}`;
+  return s.labelSelector || s.fieldSelector
+    ? `${gvk}?l=${s.labelSelector ?? ""}&f=${s.fieldSelector ?? ""}`
+    : gvk;
+}
