@@ -223,6 +223,13 @@ describe("serving CRDs", () => {
     for (const crd of [crds.services, crds.configurations]) {
       const rules = root(crd)["x-kubernetes-validations"]!;
       expect(rules.some((r) => r.rule.includes("startsWith(self.metadata.name + '-')"))).toBe(true);
+      // Transition rule: a template change must come with a new name when the name is user-chosen.
+      expect(rules.some((r) => r.rule.includes("self.spec.template == oldSelf.spec.template"))).toBe(true);
     }
+  });
+
+  it("keeps a Revision's spec immutable", () => {
+    const rules = root(crds.revisions)["x-kubernetes-validations"]!;
+    expect(rules.map((r) => r.rule)).toContain("self.spec == oldSelf.spec");
   });
 });
