@@ -1,0 +1,226 @@
+/**
+ * Reconcile-time writes. `apply` reads the existing object from the informer cache, so a converged object costs no
+ * request at all: it creates what is missing, and updates only when what kroute owns differs, i.e. the top-level
+ * content fields of the desired object (spec, data, ...), the labels and annotations it sets and its
+ * ownerReferences. Fields and labels others add are kept. An object controlled by someone else is never touched.
+ *
+ * Desired objects must be complete for the fields they set (defaults included): a field the server defaults and
+ * the desired object leaves out would otherwise be seen as a difference on every pass. Kinds whose server-side
+ * defaults cannot be predicted pass `merge` (lay the desired fields over the actual object) and compare the result.
+ */
+import { ApiError, type ApiClient } from "./client.js";
+import { containsEntries, semanticEqual } from "./equality.js";
+import { addFinalizer, removeFinalizer } from "./finalizers.js";
+import { controllerOf, objectKey, type Kind, type KubeObject, type OwnerReference } from "./kinds.js";
+import { updateStatus } from "./status.js";
+import { CONTROLLER_UID_INDEX, type Store } from "./store.js";
+
+/**
+ * The name is taken by an object kroute does not control; overwriting it would hijack someone else's object.
+ * `kind` and `name` identify that object (its namespace is the desired object's).
+ */
+export class NotOwnedError extends Error {
+  readonly kind: string;
+  override name: string;
+  constructor(kind: string, name: string, owner?: string) {
+    super(`${kind} "${name}" exists and is not controlled by ${owner ?? "this object"}`);
+    this.kind = kind;
+    this.name = name;
+  }
+}
+
+export interface ApplyOptions<T extends KubeObject> {
+  /** The controlling parent: its controller ownerReference is added to `desired`, and required on the actual object. */
+  owner?: KubeObject;
+  /** Custom difference test between the actual object and the merged object that would be written. */
+  differs?: (actual: T, desired: T) => boolean;
+  /** Builds the object to write from the actual one; default: desired content fields, labels and annotations over it. */
+  merge?: (actual: T, desired: T) => T;
+}
+
+export interface Writer {
+  apply<T extends KubeObject>(kind: Kind, desired: T, opts?: ApplyOptions<T>): Promise<T>;
+  /** Deletes objects of `kind` in `namespace` controlled by `ownerUid` for which `keep` is false. */
+  deleteOwned(
+    kind: Kind,
+    namespace: string,
+    ownerUid: string,
+    keep: (obj: KubeObject) => boolean,
+  ): Promise<void>;
+  updateStatus<T extends KubeObject>(kind: Kind, obj: T): Promise<T>;
+  /** Returns the object after the write (the input when nothing was needed), undefined when it no longer exists. */
+  addFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined>;
+  removeFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined>;
+}
+
+const NON_CONTENT = new Set(["apiVersion", "kind", "metadata", "status"]);
+
+/** The controller ownerReference pointing at `owner`. */
+export function ownerReferenceTo(owner: KubeObject): OwnerReference {
+  const { apiVersion, kind, metadata } = owner;
+  if (!apiVersion || !kind || !metadata?.name || !metadata.uid) {
+    throw new Error("owner needs apiVersion, kind, metadata.name and metadata.uid");
+  }
+  return {
+    apiVersion,
+    kind,
+    name: metadata.name,
+    uid: metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+function withOwner<T extends KubeObject>(desired: T, owner: KubeObject | undefined): T {
+  if (!owner) return desired;
+  const ref = ownerReferenceTo(owner);
+  const refs = (desired.metadata?.ownerReferences ?? []).filter(
+    (r) => r.uid !== ref.uid && r.controller !== true,
+  );
+  return { ...desired, metadata: { ...desired.metadata, ownerReferences: [...refs, ref] } };
+}
+
+/** Desired content fields, labels, annotations and ownerReferences laid over the actual object. */
+export function defaultMerge<T extends KubeObject>(actual: T, desired: T): T {
+  const merged: Record<string, unknown> = { ...actual };
+  for (const [field, value] of Object.entries(desired)) if (!NON_CONTENT.has(field)) merged[field] = value;
+  const am = actual.metadata ?? {};
+  const dm = desired.metadata ?? {};
+  const refs = [...(am.ownerReferences ?? [])];
+  for (const ref of dm.ownerReferences ?? []) {
+    const i = refs.findIndex((r) => r.uid === ref.uid);
+    if (i >= 0) refs[i] = ref;
+    else refs.push(ref);
+  }
+  merged.metadata = {
+    ...am,
+    labels: { ...am.labels, ...dm.labels },
+    annotations: { ...am.annotations, ...dm.annotations },
+    ownerReferences: refs,
+  };
+  return merged as T;
+}
+
+/** Whether writing `merged` would change anything kroute owns in `actual`. */
+export function ownedFieldsDiffer(actual: KubeObject, merged: KubeObject): boolean {
+  const fields = new Set([...Object.keys(actual), ...Object.keys(merged)].filter((f) => !NON_CONTENT.has(f)));
+  for (const f of fields) if (!semanticEqual(actual[f], merged[f])) return true;
+  const am = actual.metadata ?? {};
+  const mm = merged.metadata ?? {};
+  return (
+    !containsEntries(am.labels, mm.labels) ||
+    !containsEntries(am.annotations, mm.annotations) ||
+    !semanticEqual(am.ownerReferences, mm.ownerReferences)
+  );
+}
+
+export interface WriterOptions {
+  client: ApiClient;
+  /** The informer cache of a kind: where `apply` looks for the actual object. */
+  storeFor: (kind: Kind) => Store;
+  /** How many recent write results to remember while the cache catches up; default 4096. */
+  recentWrites?: number;
+}
+
+/**
+ * The Writer used by reconcilers. It remembers the result of its own recent updates: until the watch delivers the
+ * new version, the cache still holds the one the update was based on, and comparing against that stale copy would
+ * write the same change again and fail with a 409.
+ */
+export class CacheWriter implements Writer {
+  private readonly client: ApiClient;
+  private readonly storeFor: (kind: Kind) => Store;
+  private readonly recent = new Map<string, { basedOn: string; result: KubeObject }>();
+  private readonly maxRecent: number;
+
+  constructor(opts: WriterOptions) {
+    this.client = opts.client;
+    this.storeFor = opts.storeFor;
+    this.maxRecent = opts.recentWrites ?? 4096;
+  }
+
+  async apply<T extends KubeObject>(kind: Kind, desired: T, opts: ApplyOptions<T> = {}): Promise<T> {
+    const want = withOwner(desired, opts.owner);
+    const ns = want.metadata?.namespace;
+    const name = want.metadata?.name ?? "";
+    let actual = this.actual<T>(kind, want);
+    if (!actual) {
+      try {
+        return await this.client.create<T>(kind, want);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+        // AlreadyExists: the cache has not seen it yet (or does not watch that namespace).
+        actual = await this.client.get<T>(kind, ns, name);
+        if (!actual) throw err;
+      }
+    }
+    if (opts.owner && controllerOf(actual)?.uid !== opts.owner.metadata?.uid) {
+      throw new NotOwnedError(kind.kind, name, opts.owner.metadata?.name);
+    }
+    const merged = (opts.merge ?? defaultMerge)(actual, want);
+    const differs = opts.differs ? opts.differs(actual, merged) : ownedFieldsDiffer(actual, merged);
+    if (!differs) return actual;
+    const toWrite = {
+      ...merged,
+      metadata: { ...merged.metadata, resourceVersion: actual.metadata?.resourceVersion },
+    };
+    const result = await this.client.update<T>(kind, toWrite);
+    this.remember(kind, actual, result);
+    return result;
+  }
+
+  async deleteOwned(
+    kind: Kind,
+    namespace: string,
+    ownerUid: string,
+    keep: (obj: KubeObject) => boolean,
+  ): Promise<void> {
+    const owned = this.storeFor(kind)
+      .byIndex(CONTROLLER_UID_INDEX, ownerUid)
+      .filter((o) => (o.metadata?.namespace ?? "") === namespace && !o.metadata?.deletionTimestamp);
+    for (const obj of owned) {
+      if (keep(obj)) continue;
+      try {
+        // The uid precondition makes sure a newer object that reused the name is left alone.
+        await this.client.delete(kind, namespace, obj.metadata?.name ?? "", { uid: obj.metadata?.uid });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }
+    }
+  }
+
+  updateStatus<T extends KubeObject>(kind: Kind, obj: T): Promise<T> {
+    return updateStatus(this.client, kind, obj, { store: this.storeFor(kind) });
+  }
+
+  addFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
+    return addFinalizer(this.client, kind, obj, name);
+  }
+
+  removeFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
+    return removeFinalizer(this.client, kind, obj, name);
+  }
+
+  /** The cached object, or our own newer write while the cache still holds the version it replaced. */
+  private actual<T extends KubeObject>(kind: Kind, want: T): T | undefined {
+    const cached = this.storeFor(kind).get(want.metadata?.namespace, want.metadata?.name ?? "") as
+      T | undefined;
+    const key = this.recentKey(kind, want);
+    const mine = this.recent.get(key);
+    if (!mine) return cached;
+    if (cached && cached.metadata?.resourceVersion === mine.basedOn) return mine.result as T;
+    this.recent.delete(key);
+    return cached;
+  }
+
+  private remember(kind: Kind, before: KubeObject, result: KubeObject): void {
+    const key = this.recentKey(kind, result);
+    this.recent.delete(key);
+    this.recent.set(key, { basedOn: before.metadata?.resourceVersion ?? "", result });
+    if (this.recent.size > this.maxRecent) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  private recentKey(kind: Kind, obj: KubeObject): string {
+    return `${kind.group}/${kind.kind}/${objectKey(obj)}`;
+  }
+}
