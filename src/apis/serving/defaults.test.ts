@@ -12,7 +12,7 @@ const ksvc = (spec: Partial<NonNullable<IService["spec"]>>): IService => ({
   apiVersion: "serving.knative.dev/v1",
   kind: "Service",
   metadata: { name: "hello", namespace: "default" },
-  spec: { template: { spec: { containers: [{ image: "img" }] } }, ...spec },
+  spec: { template: { spec: { containers: [{ image: "img" }] } } as never, ...spec },
 });
 
 describe("serving defaults", () => {

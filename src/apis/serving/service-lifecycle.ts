@@ -5,6 +5,7 @@
 import type { IConfigurationStatus } from "@kubernetes-models/knative/serving.knative.dev/v1/ConfigurationStatus";
 import type { IRouteStatus } from "@kubernetes-models/knative/serving.knative.dev/v1/RouteStatus";
 import type { IServiceStatus } from "@kubernetes-models/knative/serving.knative.dev/v1/ServiceStatus";
+import type { ICondition } from "@kubernetes-models/knative/knative.dev/pkg/apis/Condition";
 import type { ConditionManager } from "../../runtime/conditions.js";
 import { applyCondition, conditionOf, READY, SERVICE_CONDITIONS } from "./conditions.js";
 import { formatFieldErrors, REASON_INVALID_SPEC, type ServiceValidation } from "./validation.js";
@@ -95,6 +96,17 @@ function copyField<K extends keyof IServiceStatus>(
   else status[key] = structuredClone(value);
 }
 
+/** A child's Ready copied into one of our dependents; True carries no reason, as in Knative. */
+function propagateReady(
+  m: ConditionManager,
+  type: string,
+  child: { conditions?: ICondition[] } | undefined,
+): void {
+  const ready = conditionOf(child, READY);
+  if (ready?.status === "True") m.markTrue(type);
+  else if (ready) applyCondition(m, type, ready);
+}
+
 /** Copies latestCreated/latestReady and the Configuration's Ready into ConfigurationsReady. */
 export function propagateConfigurationStatus(
   m: ConditionManager,
@@ -103,12 +115,7 @@ export function propagateConfigurationStatus(
 ): void {
   copyField(status, "latestCreatedRevisionName", cs?.latestCreatedRevisionName);
   copyField(status, "latestReadyRevisionName", cs?.latestReadyRevisionName);
-  const ready = conditionOf(cs, READY);
-  if (ready)
-    applyCondition(m, CONFIGURATIONS_READY, {
-      ...ready,
-      reason: ready.status === "True" ? "" : ready.reason,
-    });
+  propagateReady(m, CONFIGURATIONS_READY, cs);
 }
 
 /** Copies url/address/traffic and the Route's Ready into RoutesReady. */
@@ -120,7 +127,5 @@ export function propagateRouteStatus(
   copyField(status, "url", rs?.url);
   copyField(status, "address", rs?.address);
   copyField(status, "traffic", rs?.traffic);
-  const ready = conditionOf(rs, READY);
-  if (ready)
-    applyCondition(m, ROUTES_READY, { ...ready, reason: ready.status === "True" ? "" : ready.reason });
+  propagateReady(m, ROUTES_READY, rs);
 }
