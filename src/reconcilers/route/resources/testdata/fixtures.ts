@@ -13,7 +13,9 @@ import { parseDomainConfig } from "../../../../config/domain.js";
 import { parseFeaturesConfig } from "../../../../config/features.js";
 import { parseNetworkConfig } from "../../../../config/network.js";
 import type { RouteConfig } from "../config.js";
-import type { TrafficLookup } from "../traffic.js";
+import type { Visibility } from "../../../../apis/networking/ingress.js";
+import { resolveTraffic, trafficNames, type ResolvedTraffic, type TrafficLookup } from "../traffic.js";
+import { trafficVisibility, type PlaceholderLabels } from "../visibility.js";
 
 export const NS = "default";
 
@@ -103,6 +105,26 @@ export function configuration(name: string, latestReady?: string, ready: ReadySt
       conditions: [{ type: "Ready", status: ready }],
     },
   };
+}
+
+export const LOCAL_LABELS = { "networking.knative.dev/visibility": "cluster-local" };
+
+/** Two revisions of ksvc hello; the Configuration's latest ready one is hello-00002. */
+export const TWO_REVISIONS = lookupOf(
+  [configuration("hello", "hello-00002")],
+  [revision("hello-00001"), revision("hello-00002")],
+);
+
+/** The reconciler's first steps: resolve the traffic (which must succeed) and the visibility of its names. */
+export function resolved(
+  r: IRoute,
+  lookup: TrafficLookup,
+  cfg: RouteConfig,
+  placeholders: PlaceholderLabels = {},
+): { traffic: ResolvedTraffic; visibility: Record<string, Visibility> } {
+  const res = resolveTraffic(r, lookup);
+  if (!res.ok) throw new Error(`unexpected traffic error: ${res.error.message}`);
+  return { traffic: res.traffic, visibility: trafficVisibility(r, trafficNames(res.traffic), placeholders, cfg) };
 }
 
 export function lookupOf(configurations: IConfiguration[], revisions: IRevision[]): TrafficLookup {
