@@ -136,6 +136,31 @@ describe("makeIngress golden objects", () => {
   });
 });
 
+describe("custom domains", () => {
+  it("carry the tag-header paths under their prefix when tag-header routing is on", () => {
+    const r = route(
+      [LATEST, { revisionName: "hello-00001", latestRevision: false, percent: 0, tag: "old" }],
+      {
+        annotations: { [CUSTOM_DOMAINS_ANNOTATION]: "www.example.org/shop" },
+      },
+    );
+    const ing = build(r, twoRevisions, routeConfig({ features: { "tag-header-based-routing": "enabled" } }));
+    const rule = ing.spec?.rules?.at(-1);
+    expect(rule?.hosts).toEqual(["www.example.org"]);
+    expect(rule?.http?.paths.map((p) => [p.path, p.headers, p.appendHeaders])).toEqual([
+      ["/shop", { "Knative-Serving-Tag": { exact: "old" } }, undefined],
+      ["/shop", undefined, { "Knative-Serving-Default-Route": "true" }],
+    ]);
+    expect(() => new Ingress(ing).validate()).not.toThrow();
+  });
+
+  it("follow a hidden main host: none for a cluster-local default name", () => {
+    const r = route([LATEST], { annotations: { [CUSTOM_DOMAINS_ANNOTATION]: "www.example.org" } });
+    const ing = build(r, twoRevisions, routeConfig(), { hello: LOCAL });
+    expect(ing.spec?.rules?.map((x) => x.visibility)).toEqual(["ClusterLocal"]);
+  });
+});
+
 describe("makeIngress errors", () => {
   it("an invalid http-protocol annotation is a configuration error", () => {
     const r = route([LATEST], { annotations: { "networking.knative.dev/http-protocol": "sometimes" } });
