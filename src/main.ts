@@ -1,0 +1,149 @@
+/**
+ * kroute's entry point: parse flags, connect to the API server, register the controllers, run the manager until
+ * SIGTERM (exit 0 after a graceful stop) or a lost lease (exit 1, so the pod restarts clean).
+ * Start-up mistakes (bad kubeconfig, unreachable API server, missing CRDs, RBAC) print one line and exit 1; they
+ * never show a stack trace.
+ */
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { delimiter } from "node:path";
+import { pathToFileURL } from "node:url";
+import { KubeConfig } from "@kubernetes/client-node";
+import { helpText, parseFlags, type Flags } from "./flags.js";
+import { KubeClient } from "./runtime/client.js";
+import { newLogger, parseLogLevel } from "./runtime/logger.js";
+import { Manager } from "./runtime/manager.js";
+import { Metrics } from "./runtime/metrics.js";
+
+/** Registers one controller (or a group of them) with the manager. */
+export type ControllerSetup = (mgr: Manager, flags: Flags) => void | Promise<void>;
+
+/** Every controller kroute runs; each reconciler package contributes its setup function here. */
+export const CONTROLLERS: ControllerSetup[] = [];
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** --kubeconfig / $KUBECONFIG (first entry of a list), else in-cluster, else ~/.kube/config. */
+export function loadKubeConfig(path: string): KubeConfig {
+  const kc = new KubeConfig();
+  const file = path.split(delimiter).find(Boolean);
+  if (file) {
+    if (!existsSync(file)) throw new Error(`kubeconfig ${file} does not exist`);
+    kc.loadFromFile(file);
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
+    kc.loadFromCluster();
+  } else {
+    kc.loadFromDefault();
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server)
+    throw new Error(
+      `kubeconfig ${file ?? ""} names no cluster server (current context "${kc.getCurrentContext()}")`,
+    );
+  return kc;
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/**
+ * Runs kroute and resolves with the process exit code. `stop` aborting is the graceful shutdown request
+ * (wired to SIGTERM/SIGINT by the caller).
+ */
+export async function run(
+  argv: string[],
+  opts: { env?: NodeJS.ProcessEnv; controllers?: ControllerSetup[]; io?: Io; stop?: AbortSignal } = {},
+): Promise<number> {
+  const io = opts.io ?? processIo;
+  let flags: Flags | undefined;
+  try {
+    flags = parseFlags(argv, opts.env ?? process.env);
+  } catch (err) {
+    io.stderr(`kroute: ${oneLine(err)}\n`);
+    return 2;
+  }
+  if (!flags) {
+    io.stdout(helpText());
+    return 0;
+  }
+  const log = newLogger({ level: parseLogLevel(flags.logLevel), defaultMeta: { logger: "kroute" } });
+  let client: KubeClient | undefined;
+  try {
+    const metrics = new Metrics({ processMetrics: true });
+    client = new KubeClient(loadKubeConfig(flags.kubeconfig), {
+      userAgent: "kroute",
+      onRequest: (verb, code) => metrics.restRequest(code || "<error>", verb),
+    });
+    const identity = `${hostname()}_${crypto.randomUUID()}`;
+    const mgr = new Manager({
+      client,
+      log,
+      metrics,
+      metricsBindAddress: flags.metricsBindAddress,
+      healthProbeBindAddress: flags.healthProbeBindAddress,
+      host: hostname(),
+      leaderElection: flags.leaderElect
+        ? {
+            namespace: flags.leaseNamespace,
+            name: flags.leaseName,
+            identity,
+            leaseDurationMs: flags.leaseDuration,
+            renewDeadlineMs: flags.renewDeadline,
+            retryPeriodMs: flags.retryPeriod,
+          }
+        : undefined,
+    });
+    for (const setup of opts.controllers ?? CONTROLLERS) await setup(mgr, flags);
+    if (opts.stop?.aborted) return 0;
+    opts.stop?.addEventListener("abort", () => void mgr.stop(), { once: true });
+    await mgr.start();
+    log.info("started", { leaderElection: flags.leaderElect, identity });
+    const exit = await mgr.done();
+    if (exit.reason === "stopped") return 0;
+    io.stderr(
+      `kroute: ${exit.reason === "lost-leadership" ? "leader election lost" : oneLine(exit.error)}\n`,
+    );
+    return 1;
+  } catch (err) {
+    io.stderr(`kroute: ${oneLine(err)}\n`);
+    return 1;
+  } finally {
+    client?.close();
+  }
+}
+
+/** Process wiring: signals, last-resort error handlers, exit code. */
+async function mainProcess(): Promise<void> {
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    if (++signals > 1) process.exit(1); // a second signal means "now"
+    stop.abort(new Error(signal));
+    // The manager bounds its shutdown at 30 s; this only guards against a hang in that path.
+    setTimeout(() => process.exit(1), 35_000).unref();
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("unhandledRejection", (reason) => {
+    // A stray promise must not take the whole operator down; reconcile errors are handled by the controllers.
+    process.stderr.write(
+      `${JSON.stringify({ level: "error", message: "unhandled rejection", error: oneLine(reason) })}\n`,
+    );
+  });
+  process.on("uncaughtException", (err) => {
+    process.stderr.write(`kroute: fatal: ${oneLine(err)}\n`);
+    process.exit(1);
+  });
+  process.exitCode = await run(process.argv.slice(2), { stop: stop.signal });
+  // Sockets or timers left behind by a library must not keep a stopped operator alive.
+  setTimeout(() => process.exit(), 1_000).unref();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void mainProcess();
