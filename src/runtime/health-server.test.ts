@@ -33,7 +33,7 @@ describe("health and metrics endpoints", () => {
   });
 
   it("answers ok when every check passes and lists the failures otherwise", async () => {
-    let watchError: string | undefined;
+    let watchError: string | undefined = undefined;
     const readyz = new Map<string, Checker>([
       [
         "informers",
