@@ -91,7 +91,7 @@ describe("serving defaults", () => {
     };
     setRevisionSpecDefaults(spec);
     expect(spec.containers[0]!.readinessProbe).toEqual({
-      httpGet: { path: "/healthz" },
+      httpGet: { path: "/healthz", port: 0 },
       successThreshold: 1,
     });
   });

@@ -15,6 +15,7 @@ import {
   DEFAULT_CONTAINER_NAME,
   servingContainerIndex,
   type Container,
+  type Probe,
   type RevisionSpec,
   type Volume,
 } from "./podspec.js";
@@ -72,7 +73,10 @@ export function setRevisionSpecDefaults(
     // One container keeps the plain name; with several, each unnamed one gets its index appended.
     if (!c.name) c.name = containers.length > 1 ? `${d.userContainerName}-${i}` : d.userContainerName;
     // Only the serving container gets a default readiness probe: sidecars have no port to probe.
-    if (i === serving) setReadinessProbeDefaults(c);
+    if (i === serving) {
+      setReadinessProbeDefaults(c);
+      setProbePortDefault(c.livenessProbe);
+    }
     setVolumeMountDefaults(c, spec.volumes ?? []);
   });
 }
@@ -85,6 +89,13 @@ function setReadinessProbeDefaults(c: Container): void {
   const probe = (c.readinessProbe ??= {});
   if (!probe.tcpSocket && !probe.httpGet && !probe.exec && !probe.grpc) probe.tcpSocket = { port: 0 };
   if (!probe.successThreshold) probe.successThreshold = 1;
+  setProbePortDefault(probe);
+}
+
+/** A probe of the serving container without a port probes the user port, written as port 0. */
+function setProbePortDefault(probe: Probe | undefined): void {
+  if (probe?.httpGet) probe.httpGet.port ??= 0;
+  if (probe?.tcpSocket) probe.tcpSocket.port ??= 0;
 }
 
 /** Volumes a Revision may write to; mounts of every other kind (secrets, config maps...) are read-only. */
