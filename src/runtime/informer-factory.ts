@@ -15,6 +15,11 @@ export interface InformerFactoryOptions {
 export interface Selectors {
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Pins a namespaced informer to these namespaces instead of the factory's scope, e.g. ConfigMaps of the
+   * operator's own namespace only. setNamespaces() of the factory leaves pinned informers alone.
+   */
+  namespaces?: readonly string[];
 }
 
 /**
@@ -24,6 +29,7 @@ export interface Selectors {
 export class InformerFactory {
   private readonly opts: InformerFactoryOptions;
   private readonly informers = new Map<string, SharedInformer>();
+  private readonly pinned = new Set<SharedInformer>();
   private scope: NamespaceScope;
   private started = false;
 
@@ -43,13 +49,15 @@ export class InformerFactory {
       informer = new SharedInformer({
         client: this.opts.client,
         kind,
-        namespaces: this.scope,
-        ...selectors,
+        namespaces: selectors.namespaces ?? this.scope,
+        labelSelector: selectors.labelSelector,
+        fieldSelector: selectors.fieldSelector,
         resyncPeriodMs: this.opts.resyncPeriodMs,
         log: this.opts.log ?? silentLog,
         tuning: this.opts.tuning,
       });
       this.informers.set(key, informer);
+      if (kind.namespaced && selectors.namespaces) this.pinned.add(informer);
       if (this.started) informer.start();
     }
     return informer as unknown as SharedInformer<T>;
@@ -81,7 +89,8 @@ export class InformerFactory {
   /** Moves every namespaced informer (present and future) to a new namespace scope. */
   async setNamespaces(next: NamespaceScope): Promise<void> {
     this.scope = next;
-    await Promise.all(this.all().map((i) => i.setNamespaces(next)));
+    const movable = this.all().filter((i) => !this.pinned.has(i));
+    await Promise.all(movable.map((i) => i.setNamespaces(next)));
   }
 
   health(): { healthy: boolean; message?: string; informers: Record<string, InformerHealth> } {
@@ -97,7 +106,8 @@ export class InformerFactory {
 
 function informerKey(kind: Kind, s: Selectors): string {
   const gvk = `${kind.group || "core"}/${kind.version}/${kind.kind}`;
-  return s.labelSelector || s.fieldSelector
-    ? `${gvk}?l=${s.labelSelector ?? ""}&f=${s.fieldSelector ?? ""}`
+  const pinned = kind.namespaced && s.namespaces ? `&ns=${[...new Set(s.namespaces)].sort().join(",")}` : "";
+  return s.labelSelector || s.fieldSelector || pinned
+    ? `${gvk}?l=${s.labelSelector ?? ""}&f=${s.fieldSelector ?? ""}${pinned}`
     : gvk;
 }
