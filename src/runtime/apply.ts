@@ -36,6 +36,8 @@ export interface ApplyOptions<T extends KubeObject> {
   differs?: (actual: T, desired: T) => boolean;
   /** Builds the object to write from the actual one; default: desired content fields, labels and annotations over it. */
   merge?: (actual: T, desired: T) => T;
+  /** The cache holding the actual object, when it is a filtered informer's; default the kind's unfiltered one. */
+  store?: Store;
 }
 
 export interface Writer {
@@ -143,7 +145,7 @@ export class CacheWriter implements Writer {
     const want = withOwner(desired, opts.owner);
     const ns = want.metadata?.namespace;
     const name = want.metadata?.name ?? "";
-    let actual = this.actual<T>(kind, want);
+    let actual = this.actual<T>(kind, want, opts.store);
     if (!actual) {
       try {
         return await this.client.create<T>(kind, want);
@@ -202,8 +204,8 @@ export class CacheWriter implements Writer {
   }
 
   /** The cached object, or our own newer write while the cache still holds the version it replaced. */
-  private actual<T extends KubeObject>(kind: Kind, want: T): T | undefined {
-    const cached = this.storeFor(kind).get(want.metadata?.namespace, want.metadata?.name ?? "") as
+  private actual<T extends KubeObject>(kind: Kind, want: T, store?: Store): T | undefined {
+    const cached = (store ?? this.storeFor(kind)).get(want.metadata?.namespace, want.metadata?.name ?? "") as
       T | undefined;
     const key = this.recentKey(kind, want);
     const mine = this.recent.get(key);
