@@ -11,7 +11,8 @@
 import { ApiError, type ApiClient } from "./client.js";
 import { containsEntries, semanticEqual } from "./equality.js";
 import { addFinalizer, removeFinalizer } from "./finalizers.js";
-import { controllerOf, objectKey, type Kind, type KubeObject, type OwnerReference } from "./kinds.js";
+import { controllerOf, type Kind, type KubeObject, type OwnerReference } from "./kinds.js";
+import { RecentWrites, type RecentWritesOptions } from "./recent-writes.js";
 import { updateStatus } from "./status.js";
 import { CONTROLLER_UID_INDEX, type Store } from "./store.js";
 
@@ -41,6 +42,16 @@ export interface ApplyOptions<T extends KubeObject> {
 }
 
 export interface Writer {
+  /**
+   * The freshest version of an object we know: the cached one, or our own later write while the cache still shows
+   * the version it replaced. Reads that decide on writes should go through here. `store` defaults to the kind's.
+   */
+  latest<T extends KubeObject>(
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    store?: Store,
+  ): T | undefined;
   apply<T extends KubeObject>(kind: Kind, desired: T, opts?: ApplyOptions<T>): Promise<T>;
   /** Deletes objects of `kind` in `namespace` controlled by `ownerUid` for which `keep` is false. */
   deleteOwned(
@@ -120,35 +131,39 @@ export interface WriterOptions {
   client: ApiClient;
   /** The informer cache of a kind: where `apply` looks for the actual object. */
   storeFor: (kind: Kind) => Store;
-  /** How many recent write results to remember while the cache catches up; default 4096. */
-  recentWrites?: number;
+  recentWrites?: RecentWritesOptions;
 }
 
-/**
- * The Writer used by reconcilers. It remembers the result of its own recent updates: until the watch delivers the
- * new version, the cache still holds the one the update was based on, and comparing against that stale copy would
- * write the same change again and fail with a 409.
- */
+/** The Writer used by reconcilers: reads from the informer caches (plus its own recent writes), writes to the API. */
 export class CacheWriter implements Writer {
   private readonly client: ApiClient;
   private readonly storeFor: (kind: Kind) => Store;
-  private readonly recent = new Map<string, { basedOn: string; result: KubeObject }>();
-  private readonly maxRecent: number;
+  private readonly recent: RecentWrites;
 
   constructor(opts: WriterOptions) {
     this.client = opts.client;
     this.storeFor = opts.storeFor;
-    this.maxRecent = opts.recentWrites ?? 4096;
+    this.recent = new RecentWrites(opts.recentWrites);
+  }
+
+  latest<T extends KubeObject>(
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    store?: Store,
+  ): T | undefined {
+    const cached = (store ?? this.storeFor(kind)).get(namespace, name) as T | undefined;
+    return this.recent.resolve(kind, namespace, name, cached);
   }
 
   async apply<T extends KubeObject>(kind: Kind, desired: T, opts: ApplyOptions<T> = {}): Promise<T> {
     const want = withOwner(desired, opts.owner);
     const ns = want.metadata?.namespace;
     const name = want.metadata?.name ?? "";
-    let actual = this.actual<T>(kind, want, opts.store);
+    let actual = this.latest<T>(kind, ns, name);
     if (!actual) {
       try {
-        return await this.client.create<T>(kind, want);
+        return this.remember(kind, await this.client.create<T>(kind, want));
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 409)) throw err;
         // AlreadyExists: the cache has not seen it yet (or does not watch that namespace).
@@ -166,9 +181,7 @@ export class CacheWriter implements Writer {
       ...merged,
       metadata: { ...merged.metadata, resourceVersion: actual.metadata?.resourceVersion },
     };
-    const result = await this.client.update<T>(kind, toWrite);
-    this.remember(kind, actual, result);
-    return result;
+    return this.remember(kind, await this.client.update<T>(kind, toWrite));
   }
 
   async deleteOwned(
@@ -182,47 +195,38 @@ export class CacheWriter implements Writer {
       .filter((o) => (o.metadata?.namespace ?? "") === namespace && !o.metadata?.deletionTimestamp);
     for (const obj of owned) {
       if (keep(obj)) continue;
+      const name = obj.metadata?.name ?? "";
       try {
         // The uid precondition makes sure a newer object that reused the name is left alone.
-        await this.client.delete(kind, namespace, obj.metadata?.name ?? "", { uid: obj.metadata?.uid });
+        await this.client.delete(kind, namespace, name, { uid: obj.metadata?.uid });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 409)) throw err;
       }
+      this.recent.forget(kind, namespace, name);
     }
   }
 
-  updateStatus<T extends KubeObject>(kind: Kind, obj: T): Promise<T> {
-    return updateStatus(this.client, kind, obj, { store: this.storeFor(kind) });
+  async updateStatus<T extends KubeObject>(kind: Kind, obj: T): Promise<T> {
+    const meta = obj.metadata ?? {};
+    const current = this.latest<T>(kind, meta.namespace, meta.name ?? "");
+    const result = await updateStatus(this.client, kind, obj, { current });
+    return result === current ? result : this.remember(kind, result);
   }
 
-  addFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
-    return addFinalizer(this.client, kind, obj, name);
+  async addFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
+    const result = await addFinalizer(this.client, kind, obj, name);
+    return result && result !== obj ? this.remember(kind, result) : result;
   }
 
-  removeFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
-    return removeFinalizer(this.client, kind, obj, name);
+  async removeFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
+    const result = await removeFinalizer(this.client, kind, obj, name);
+    return result && result !== obj ? this.remember(kind, result) : result;
   }
 
-  /** The cached object, or our own newer write while the cache still holds the version it replaced. */
-  private actual<T extends KubeObject>(kind: Kind, want: T, store?: Store): T | undefined {
-    const cached = (store ?? this.storeFor(kind)).get(want.metadata?.namespace, want.metadata?.name ?? "") as
-      T | undefined;
-    const key = this.recentKey(kind, want);
-    const mine = this.recent.get(key);
-    if (!mine) return cached;
-    if (cached && cached.metadata?.resourceVersion === mine.basedOn) return mine.result as T;
-    this.recent.delete(key);
-    return cached;
-  }
-
-  private remember(kind: Kind, before: KubeObject, result: KubeObject): void {
-    const key = this.recentKey(kind, result);
-    this.recent.delete(key);
-    this.recent.set(key, { basedOn: before.metadata?.resourceVersion ?? "", result });
-    if (this.recent.size > this.maxRecent) this.recent.delete(this.recent.keys().next().value as string);
-  }
-
-  private recentKey(kind: Kind, obj: KubeObject): string {
-    return `${kind.group}/${kind.kind}/${objectKey(obj)}`;
+  /** Records a write result against what the cache shows right now. */
+  private remember<T extends KubeObject>(kind: Kind, result: T): T {
+    const meta = result.metadata ?? {};
+    this.recent.record(kind, this.storeFor(kind).get(meta.namespace, meta.name ?? ""), result);
+    return result;
   }
 }

@@ -49,9 +49,10 @@ function readyStatus(gen: number): KindStatus {
 }
 
 /** A Writer that records the calls the wrapper makes (this is about the wrapper, not the API server). */
-function recordingWriter() {
+function recordingWriter(store: ObjectStore<Widget>) {
   const calls: Array<{ op: string; obj: KubeObject; name?: string }> = [];
   const writer: Writer = {
+    latest: <T>(_k: Kind, ns: string | undefined, name: string) => store.get(ns, name) as T | undefined,
     apply: () => Promise.reject(new Error("unused")),
     deleteOwned: () => Promise.reject(new Error("unused")),
     updateStatus: async (_k, obj) => {
@@ -74,7 +75,7 @@ function recordingWriter() {
 function run(obj: Widget | undefined, r: Partial<KindReconciler<Widget>>, now = "2026-02-02T00:00:00Z") {
   const store = new ObjectStore<Widget>();
   if (obj) store.upsert(obj);
-  const { writer, calls } = recordingWriter();
+  const { writer, calls } = recordingWriter(store);
   const events: string[] = [];
   const recorder: EventRecorder = {
     event: (_o, type, reason, msg) => events.push(`${type} ${reason} ${msg}`),

@@ -101,7 +101,7 @@ export function kindReconciler<T extends KubeObject>(
 
   return {
     async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
-      const cached = deps.store.get(req.namespace, req.name);
+      const cached = deps.writer.latest<T>(r.kind, req.namespace, req.name, deps.store);
       if (!cached) return; // deleted: ownerReferences and finalizers take care of what is left
       const obj = structuredClone(cached);
       if (obj.metadata?.deletionTimestamp) return finalize(obj, ctx);

@@ -7,7 +7,6 @@ import { ApiError, type ApiClient } from "./client.js";
 import { sleep } from "./backoff.js";
 import { semanticEqual } from "./equality.js";
 import type { Kind, KubeObject } from "./kinds.js";
-import type { Store } from "./store.js";
 
 export interface StatusRetry {
   attempts: number;
@@ -25,19 +24,20 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /**
- * Writes `obj.status` (a copy of a cached object whose status was changed in memory). Returns the object as stored
- * afterwards: the server's answer, or the cached object when no write was needed.
+ * Writes `obj.status` (a copy of a cached object whose status was changed in memory). `current` is the freshest
+ * known version of the object: when it is the version `obj` came from and already has this status, nothing is
+ * written and `current` is returned; otherwise the server's answer is.
  * Throws ApiError 404 when the object is gone, and the last 409 when every attempt conflicted.
  */
 export async function updateStatus<T extends KubeObject>(
   client: ApiClient,
   kind: Kind,
   obj: T,
-  opts: { store?: Store; retry?: StatusRetry } = {},
+  opts: { current?: T; retry?: StatusRetry } = {},
 ): Promise<T> {
   const { attempts, delayMs } = opts.retry ?? STATUS_RETRY;
   const meta = obj.metadata ?? {};
-  const cached = opts.store?.get(meta.namespace, meta.name ?? "") as T | undefined;
+  const cached = opts.current;
   if (
     cached &&
     cached.metadata?.resourceVersion === meta.resourceVersion &&
