@@ -47,6 +47,8 @@ export interface ManagerOptions {
   /** "host:port" for /healthz and /readyz; "0" or absent disables it. */
   healthProbeBindAddress?: string;
   gracefulShutdownMs?: number;
+  /** Re-deliver every cached object to the handlers this often (a full resync); 0 (default) = never. */
+  resyncPeriodMs?: number;
   cacheSyncTimeoutMs?: number;
   /** Event source component and host (the pod name). */
   component?: string;
@@ -89,7 +91,12 @@ export class Manager {
     this.client = opts.client;
     this.log = opts.log ?? nopLogger();
     this.metrics = opts.metrics ?? new Metrics();
-    this.informers = new InformerFactory({ client: opts.client, namespaces: opts.namespaces, log: this.log });
+    this.informers = new InformerFactory({
+      client: opts.client,
+      namespaces: opts.namespaces,
+      resyncPeriodMs: opts.resyncPeriodMs,
+      log: this.log,
+    });
     this.writer = new CacheWriter({
       client: opts.client,
       storeFor: (kind) => this.informers.informerFor(kind).store,
