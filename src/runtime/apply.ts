@@ -160,10 +160,10 @@ export class CacheWriter implements Writer {
     const want = withOwner(desired, opts.owner);
     const ns = want.metadata?.namespace;
     const name = want.metadata?.name ?? "";
-    let actual = this.latest<T>(kind, ns, name);
+    let actual = this.latest<T>(kind, ns, name, opts.store);
     if (!actual) {
       try {
-        return this.remember(kind, await this.client.create<T>(kind, want));
+        return this.remember(kind, undefined, await this.client.create<T>(kind, want));
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 409)) throw err;
         // AlreadyExists: the cache has not seen it yet (or does not watch that namespace).
@@ -181,7 +181,7 @@ export class CacheWriter implements Writer {
       ...merged,
       metadata: { ...merged.metadata, resourceVersion: actual.metadata?.resourceVersion },
     };
-    return this.remember(kind, await this.client.update<T>(kind, toWrite));
+    return this.remember(kind, actual.metadata?.resourceVersion, await this.client.update<T>(kind, toWrite));
   }
 
   async deleteOwned(
@@ -210,23 +210,22 @@ export class CacheWriter implements Writer {
     const meta = obj.metadata ?? {};
     const current = this.latest<T>(kind, meta.namespace, meta.name ?? "");
     const result = await updateStatus(this.client, kind, obj, { current });
-    return result === current ? result : this.remember(kind, result);
+    return result === current ? result : this.remember(kind, meta.resourceVersion, result);
   }
 
   async addFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
     const result = await addFinalizer(this.client, kind, obj, name);
-    return result && result !== obj ? this.remember(kind, result) : result;
+    return result && result !== obj ? this.remember(kind, obj.metadata?.resourceVersion, result) : result;
   }
 
   async removeFinalizer<T extends KubeObject>(kind: Kind, obj: T, name: string): Promise<T | undefined> {
     const result = await removeFinalizer(this.client, kind, obj, name);
-    return result && result !== obj ? this.remember(kind, result) : result;
+    return result && result !== obj ? this.remember(kind, obj.metadata?.resourceVersion, result) : result;
   }
 
-  /** Records a write result against what the cache shows right now. */
-  private remember<T extends KubeObject>(kind: Kind, result: T): T {
-    const meta = result.metadata ?? {};
-    this.recent.record(kind, this.storeFor(kind).get(meta.namespace, meta.name ?? ""), result);
+  /** Records a write result made on top of version `basedOn` (undefined: a create). */
+  private remember<T extends KubeObject>(kind: Kind, basedOn: string | undefined, result: T): T {
+    this.recent.record(kind, basedOn, result);
     return result;
   }
 }

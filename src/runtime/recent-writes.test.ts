@@ -12,7 +12,7 @@ const K = CORE.CONFIG_MAP;
 describe("recent writes overlay", () => {
   it("stands in for the cache until the cache shows something other than what the write replaced", () => {
     const recent = new RecentWrites();
-    recent.record(K, cm("1"), cm("2", { a: "new" }));
+    recent.record(K, "1", cm("2", { a: "new" }));
     expect(recent.resolve(K, "ns", "c", cm("1"))).toEqual(cm("2", { a: "new" }));
     expect(recent.resolve(K, "ns", "c", cm("2", { a: "new" }))).toEqual(cm("2", { a: "new" }));
     // once the cache moved on, the entry is gone for good
@@ -29,8 +29,8 @@ describe("recent writes overlay", () => {
 
   it("keeps every version of a chain of writes superseded", () => {
     const recent = new RecentWrites();
-    recent.record(K, cm("1"), cm("2"));
-    recent.record(K, cm("1"), cm("3", { status: "x" }));
+    recent.record(K, "1", cm("2"));
+    recent.record(K, "2", cm("3", { status: "x" }));
     for (const shown of ["1", "2"])
       expect(recent.resolve(K, "ns", "c", cm(shown))).toEqual(cm("3", { status: "x" }));
   });

@@ -57,15 +57,15 @@ export class RecentWrites {
   }
 
   /**
-   * Records `result`, a write based on an object the cache showed as `cached` (undefined for a create). Versions
-   * superseded by a still-pending earlier write stay superseded, so a chain of writes (finalizer patch, then status)
-   * is covered whichever of its steps the cache is still showing.
+   * Records `result`, a write made on top of version `basedOn` (undefined for a create). Versions superseded by a
+   * still-pending earlier write stay superseded, so a chain of writes (finalizer patch, then status) is covered
+   * whichever of its steps the cache is still showing.
    */
-  record(kind: Kind, cached: KubeObject | undefined, result: KubeObject): void {
+  record(kind: Kind, basedOn: string | undefined, result: KubeObject): void {
     const namespace = result.metadata?.namespace;
     const key = keyOf(kind, namespace, result.metadata?.name ?? "");
     const previous = this.entries.get(key);
-    const superseded = new Set<string>([cached?.metadata?.resourceVersion ?? ABSENT]);
+    const superseded = new Set<string>([basedOn ?? ABSENT]);
     if (previous && this.clock.now() - previous.at < this.ttlMs) {
       for (const v of previous.superseded) superseded.add(v);
       superseded.add(previous.result.metadata?.resourceVersion ?? ABSENT);
