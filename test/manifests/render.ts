@@ -4,7 +4,7 @@
  * in the resulting object lists. No cluster is involved here.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { repoRoot } from "../envtest/binaries.js";
@@ -53,6 +53,13 @@ export function parseObjects(text: string, source: string): KubeObject[] {
 /** The objects of a YAML file of the repository. */
 export function readObjects(relative: string): KubeObject[] {
   return parseObjects(readFileSync(repoPath(relative), "utf8"), relative);
+}
+
+/** The file names of examples/*.yaml, sorted. */
+export function exampleFiles(): string[] {
+  return readdirSync(repoPath("examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 }
 
 /** `kubectl kustomize <dir>` on a folder of the repository; throws with kustomize's message on failure. */
