@@ -11,7 +11,6 @@ import type { IService } from "kubernetes-models/v1/Service";
 import { NotOwnedError, type Writer } from "../../runtime/apply.js";
 import { ApiError, type ApiClient } from "../../runtime/client.js";
 import { controllerOf, CORE, type KubeObject } from "../../runtime/kinds.js";
-import type { Store } from "../../runtime/store.js";
 import type { RoutePlan } from "./plan.js";
 import type { RouteConfig } from "./resources/config.js";
 import {
@@ -25,7 +24,6 @@ import {
 export interface PlaceholderDeps {
   client: ApiClient;
   writer: Writer;
-  services: Store;
 }
 
 /** The Services (and Endpoints) the Route wants, from the KIngress load balancer when it reports one. */
@@ -64,7 +62,7 @@ export async function reconcilePlaceholders(
 async function applyService(deps: PlaceholderDeps, owner: KubeObject, desired: IService): Promise<void> {
   const ns = desired.metadata?.namespace ?? "";
   const name = desired.metadata?.name ?? "";
-  const existing = deps.services.get(ns, name) as IService | undefined;
+  const existing = deps.writer.latest<KubeObject>(CORE.SERVICE, ns, name) as IService | undefined;
   if (existing && needsRecreate(existing, desired, owner)) {
     try {
       // The uid precondition keeps a Service someone recreated meanwhile out of harm's way.

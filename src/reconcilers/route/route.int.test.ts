@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import type { IIngress } from "@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/Ingress";
-import { testNamespace } from "../../../test/envtest/jest-helpers.js";
 import { KINGRESS } from "../../apis/networking/kinds.js";
 import { CORE } from "../../runtime/kinds.js";
 import {
@@ -11,7 +10,6 @@ import {
   ensureKIngressCrd,
   eventually,
   getKIngress,
-  getRoute,
   getService,
   markKIngressReady,
   PRIVATE_LB,
@@ -19,59 +17,23 @@ import {
   startRouteController,
   type RouteEnv,
 } from "./testdata/envtest.js";
-import { testConfig } from "./testdata/test-config.js";
+import { rules, split } from "./testdata/expected.js";
 
 const KSVC = { "serving.knative.dev/service": "hello" };
 const LATEST = { configurationName: "hello", latestRevision: true, percent: 100 };
 
-function split(ns: string, revision: string, percent: number) {
-  return {
-    serviceNamespace: ns,
-    serviceName: revision,
-    servicePort: 80,
-    percent,
-    appendHeaders: { "Knative-Serving-Namespace": ns, "Knative-Serving-Revision": revision },
-  };
-}
-
-function rules(ns: string, host: string, splits: ReturnType<typeof split>[]) {
-  return [
-    {
-      hosts: [`${host}.${ns}`, `${host}.${ns}.svc`, `${host}.${ns}.svc.cluster.local`],
-      visibility: "ClusterLocal",
-      http: { paths: [{ splits }] },
-    },
-    { hosts: [`${host}.${ns}.example.com`], visibility: "ExternalIP", http: { paths: [{ splits }] } },
-  ];
-}
-
 describe("route controller", () => {
   let ns: string;
   let env: RouteEnv;
+  let expectCondition: RouteEnv["expectCondition"];
+  let waitCondition: RouteEnv["waitCondition"];
 
   beforeAll(() => ensureKIngressCrd());
   beforeEach(async () => {
-    ns = await testNamespace("route");
-    env = await startRouteController([ns], testConfig({ domain: { "example.com": "" } }).source);
+    env = await startRouteController({ domain: { "example.com": "" } });
+    ({ ns, expectCondition, waitCondition } = env);
   });
   afterEach(() => env.stop());
-
-  const routeCondition = async (name: string, type: string, status: string) => {
-    const r = await getRoute(env.client, ns, name);
-    return condition(r, type)?.status === status ? r : undefined;
-  };
-  /** Waits for the condition to reach `want.status`, then checks the rest of `want`. */
-  const expectCondition = async (
-    name: string,
-    type: string,
-    want: { status: string; reason?: string; message?: string },
-  ) => {
-    const r = await eventually(`${name} ${type} ${want.status}`, () =>
-      routeCondition(name, type, want.status),
-    );
-    expect(condition(r, type)).toMatchObject(want);
-    return r;
-  };
 
   it("programs Knative's KIngress for the latest revision, then reports Ready from it", async () => {
     const c = env.client;
@@ -127,7 +89,7 @@ describe("route controller", () => {
     });
 
     await markKIngressReady(c, ns, "hello");
-    const ready = await eventually("Route Ready", () => routeCondition("hello", "Ready", "True"));
+    const ready = await eventually("Route Ready", () => waitCondition("hello", "Ready", "True"));
     expect(condition(ready, "IngressReady")?.status).toBe("True");
     await eventually("placeholder on the private load balancer", async () => {
       const s = await getService(c, ns, "hello");
@@ -183,7 +145,7 @@ describe("route controller", () => {
     ]);
     await eventually("the tag's Service", () => getService(c, ns, "candidate-hello"));
     const r = await eventually("AllTrafficAssigned", () =>
-      routeCondition("hello", "AllTrafficAssigned", "True"),
+      waitCondition("hello", "AllTrafficAssigned", "True"),
     );
     expect(r.status?.traffic).toEqual([
       { revisionName: "hello-00001", latestRevision: false, percent: 50 },
@@ -215,9 +177,7 @@ describe("route controller", () => {
     const before = await eventually("the KIngress", () => getKIngress(c, ns, "hello"));
 
     await setTraffic(c, ns, "hello", [{ revisionName: "hello-00002", percent: 100 }]);
-    await eventually("AllTrafficAssigned False", () =>
-      routeCondition("hello", "AllTrafficAssigned", "False"),
-    );
+    await eventually("AllTrafficAssigned False", () => waitCondition("hello", "AllTrafficAssigned", "False"));
     const after = (await getKIngress(c, ns, "hello")) as IIngress;
     expect(after.metadata?.generation).toBe(before.metadata?.generation);
     expect(after.spec).toEqual(before.spec);

@@ -10,23 +10,34 @@ import type { IRevision } from "@kubernetes-models/knative/serving.knative.dev/v
 import type { IRoute } from "@kubernetes-models/knative/serving.knative.dev/v1/Route";
 import type { ITrafficTarget } from "@kubernetes-models/knative/serving.knative.dev/v1/TrafficTarget";
 import { fileURLToPath } from "node:url";
+import { expect } from "@jest/globals";
 import { installCrds } from "../../../../test/envtest/index.js";
+import { testNamespace } from "../../../../test/envtest/jest-helpers.js";
+import type { LoadBalancerIngress } from "../../../apis/networking/ingress.js";
 import { KINGRESS } from "../../../apis/networking/kinds.js";
 import { CONFIGURATION, REVISION, ROUTE } from "../../../apis/serving/kinds.js";
 import { KubeClient } from "../../../runtime/client.js";
 import { CORE, type KubeObject } from "../../../runtime/kinds.js";
 import { newLogger } from "../../../runtime/logger.js";
 import { Manager } from "../../../runtime/manager.js";
-import type { RouteConfigSource } from "../config-source.js";
+import { testConfig, type ConfigData, type TestConfig } from "./test-config.js";
 import { setupRouteController } from "../controller.js";
 
 export const PRIVATE_LB = "knative-local-gateway.istio-system.svc.cluster.local";
 export const PUBLIC_LB = "istio-ingressgateway.istio-system.svc.cluster.local";
 
 export interface RouteEnv {
+  /** The namespace of the test's objects. */
+  ns: string;
   /** The test's own client, for what other controllers and users would do. */
   client: KubeClient;
   mgr: Manager;
+  /** The ConfigMaps the controller reads. */
+  config: TestConfig;
+  /** Waits until the Route has observed its generation with condition `type` at `status`; returns the Route. */
+  waitCondition(name: string, type: string, status: string): Promise<IRoute>;
+  /** waitCondition for `want.status`, then checks reason and message too. */
+  expectCondition(name: string, type: string, want: Partial<RouteCondition>): Promise<IRoute>;
   stop(): Promise<void>;
 }
 
@@ -49,20 +60,35 @@ export async function ensureKIngressCrd(): Promise<void> {
   await installCrds(fileURLToPath(new URL("./kingress-crd.yaml", import.meta.url)));
 }
 
-/** Starts a Manager with the route controller watching only `namespaces`. */
-export async function startRouteController(
-  namespaces: string[],
-  config: (mgr: Manager) => RouteConfigSource,
-): Promise<RouteEnv> {
+/**
+ * Starts a Manager with the route controller watching only a fresh test namespace, reading its configuration
+ * from ConfigMaps created with `initial` data in a second fresh namespace.
+ */
+export async function startRouteController(initial: ConfigData): Promise<RouteEnv> {
+  const ns = await testNamespace("route");
   const client = KubeClient.fromDefault();
+  const config = await testConfig(client, await testNamespace("route-config"), initial);
   const operatorClient = KubeClient.fromDefault({ userAgent: "kroute-route-test" });
   const log = newLogger({ level: "debug", silent: !process.env.KROUTE_TEST_LOG });
-  const mgr = new Manager({ client: operatorClient, log, namespaces, gracefulShutdownMs: 10_000 });
-  setupRouteController(mgr, { config: config(mgr) });
+  const mgr = new Manager({ client: operatorClient, log, namespaces: [ns], gracefulShutdownMs: 10_000 });
+  setupRouteController(mgr, { config: config.source(mgr) });
   await mgr.start();
+  const waitCondition = (name: string, type: string, status: string) =>
+    eventually(`${name} ${type} ${status}`, async () => {
+      const r = await getRoute(client, ns, name);
+      return condition(r, type)?.status === status ? r : undefined;
+    });
   return {
+    ns,
     client,
     mgr,
+    config,
+    waitCondition,
+    async expectCondition(name, type, want) {
+      const r = await waitCondition(name, type, want.status ?? "True");
+      expect(condition(r, type)).toMatchObject(want);
+      return r;
+    },
     async stop() {
       await mgr.stop();
       operatorClient.close();
@@ -163,7 +189,12 @@ async function setStatus<T extends { metadata?: object }>(
 }
 
 /** What an ingress implementation writes once it has programmed the KIngress and its load balancers answer. */
-export async function markKIngressReady(client: KubeClient, ns: string, name: string): Promise<IIngress> {
+export async function markKIngressReady(
+  client: KubeClient,
+  ns: string,
+  name: string,
+  privateLB: LoadBalancerIngress = { domainInternal: PRIVATE_LB },
+): Promise<IIngress> {
   const ing = await client.get<IIngress>(KINGRESS, ns, name);
   if (!ing) throw new Error(`KIngress ${ns}/${name} not found`);
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -174,7 +205,7 @@ export async function markKIngressReady(client: KubeClient, ns: string, name: st
       observedGeneration: ing.metadata?.generation,
       conditions: [cond("LoadBalancerReady"), cond("NetworkConfigured"), cond("Ready")],
       publicLoadBalancer: { ingress: [{ domainInternal: PUBLIC_LB }] },
-      privateLoadBalancer: { ingress: [{ domainInternal: PRIVATE_LB }] },
+      privateLoadBalancer: { ingress: [privateLB] },
     },
   });
 }

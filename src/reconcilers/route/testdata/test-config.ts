@@ -1,25 +1,53 @@
 /**
- * The configuration the Route integration tests run with, changeable during a test. `set` replaces the data of
- * config-network, config-domain and config-features as a ConfigMap edit would, and tells the controller.
+ * The configuration a Route integration test runs with: config-network, config-domain and config-features as
+ * real ConfigMaps in the test's own config namespace, read by the operator's ConfigStore. `set` edits them as an
+ * operator would with kubectl.
  */
+import { CONFIG_NETWORK_NAME } from "../../../config/network.js";
+import { DOMAIN_CONFIG_NAME } from "../../../config/domain.js";
+import { FEATURES_CONFIG_NAME } from "../../../config/features.js";
+import { configStoreFor } from "../../../config/store.js";
+import type { KubeClient } from "../../../runtime/client.js";
+import { CORE } from "../../../runtime/kinds.js";
 import type { Manager } from "../../../runtime/manager.js";
-import type { RouteConfigSource } from "../config-source.js";
-import type { RouteConfig } from "../resources/config.js";
-import { routeConfig, type ConfigOptions } from "../resources/testdata/fixtures.js";
+import { routeConfigFromStore, type RouteConfigSource } from "../config-source.js";
+
+export interface ConfigData {
+  network?: Record<string, string>;
+  domain?: Record<string, string>;
+  features?: Record<string, string>;
+}
 
 export interface TestConfig {
   source: (mgr: Manager) => RouteConfigSource;
-  set(data: ConfigOptions): Promise<void>;
+  /** Replaces the data of every ConfigMap (absent sections become empty). */
+  set(data: ConfigData): Promise<void>;
 }
 
-export function testConfig(initial: ConfigOptions): TestConfig {
-  let current: RouteConfig = routeConfig(initial);
-  const listeners: (() => void)[] = [];
+const NAMES = { network: CONFIG_NETWORK_NAME, domain: DOMAIN_CONFIG_NAME, features: FEATURES_CONFIG_NAME };
+const SECTIONS = Object.keys(NAMES) as (keyof ConfigData)[];
+
+/** Creates the ConfigMaps in `namespace` with `initial` data. */
+export async function testConfig(
+  client: KubeClient,
+  namespace: string,
+  initial: ConfigData,
+): Promise<TestConfig> {
+  for (const section of SECTIONS) {
+    await client.create(CORE.CONFIG_MAP, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: NAMES[section], namespace },
+      data: initial[section] ?? {},
+    });
+  }
   return {
-    source: () => ({ current: () => current, onChange: (l) => listeners.push(l) }),
+    source: (mgr) => routeConfigFromStore(configStoreFor(mgr, namespace)),
     async set(data) {
-      current = routeConfig(data);
-      for (const l of listeners) l();
+      for (const section of SECTIONS) {
+        const patch = [{ op: "add", path: "/data", value: data[section] ?? {} }];
+        await client.patch(CORE.CONFIG_MAP, namespace, NAMES[section], patch, "json");
+      }
     },
   };
 }
