@@ -61,6 +61,9 @@ const RIGHTS: Record<string, Expectation[]> = {
   ],
 };
 
+// The dev install differs from the cluster-wide one in settings only.
+RIGHTS.dev = RIGHTS["cluster-wide"];
+
 async function cleanUp(iso: Isolated | undefined): Promise<void> {
   if (!iso) return;
   const clusterObjects = iso.objects.filter(

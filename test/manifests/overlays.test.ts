@@ -24,7 +24,7 @@ interface Rule {
 
 const CONFIG_MAPS = ["config-network", "config-domain", "config-istio", "config-features"];
 
-describe.each(["cluster-wide", "tenant"])("config/overlays/%s", (overlay) => {
+describe.each(["cluster-wide", "tenant", "dev"])("config/overlays/%s", (overlay) => {
   let objs: KubeObject[];
   let deployment: KubeObject;
   let ns: string;
@@ -152,6 +152,19 @@ describe("the tenant install", () => {
     );
     expect(resources).toEqual(["clusterdomainclaims"]);
     expect(ofKind(objs, "CustomResourceDefinition")).toEqual([]);
+  });
+});
+
+describe("the dev install", () => {
+  it("is the cluster-wide one with a domain for external hosts", async () => {
+    const dev = await kustomize("config/overlays/dev");
+    const clusterWide = await kustomize("config/overlays/cluster-wide");
+    expect(dev.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual(
+      clusterWide.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`),
+    );
+    expect(configData(find(dev, "ConfigMap", "config-domain", "knative-serving"))).toEqual({
+      "example.com": "",
+    });
   });
 });
 
