@@ -52,7 +52,7 @@ export function gatewayProbes(ing: KIngress, inputs: ProbeInputs): GatewayProbe[
     for (const gw of inputs.gateways[visibility]) {
       const service = gatewayServiceRef(gw);
       const add = (p: GatewayProbe) =>
-        out.set(`${service.namespace}/${service.name}:${p.servicePort}/${p.scheme}`, p);
+        out.set(`${service.namespace}/${service.name}:${p.servicePort}/${p.scheme}/${p.host}`, p);
       // A redirecting HTTP server answers every request with a 301, which says nothing about the routes.
       if (!redirected) add({ service, servicePort: HTTP_SERVICE_PORT, scheme: "http", host: hosts[0] });
       if (httpsHost) add({ service, servicePort: HTTPS_SERVICE_PORT, scheme: "https", host: httpsHost });
