@@ -32,6 +32,10 @@ export interface RouteEnv {
   /** The test's own client, for what other controllers and users would do. */
   client: KubeClient;
   mgr: Manager;
+  /** The controller's own client: its requestCounts show what the controller sent. */
+  operatorClient: KubeClient;
+  /** Reconciles the route controller has finished so far. */
+  reconciles(): Promise<number>;
   /** The ConfigMaps the controller reads. */
   config: TestConfig;
   /** Waits until the Route has observed its generation with condition `type` at `status`; returns the Route. */
@@ -81,6 +85,11 @@ export async function startRouteController(initial: ConfigData): Promise<RouteEn
   return {
     ns,
     client,
+    operatorClient,
+    async reconciles() {
+      const metric = await mgr.metrics.registry.getSingleMetric("controller_runtime_reconcile_total")?.get();
+      return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+    },
     mgr,
     config,
     waitCondition,
@@ -188,15 +197,14 @@ async function setStatus<T extends { metadata?: object }>(
   return client.updateStatus<T>(kind, { ...obj, status } as T);
 }
 
-/** What an ingress implementation writes once it has programmed the KIngress and its load balancers answer. */
+/** What an ingress implementation writes once it has programmed the KIngress (waiting for it to exist). */
 export async function markKIngressReady(
   client: KubeClient,
   ns: string,
   name: string,
   privateLB: LoadBalancerIngress = { domainInternal: PRIVATE_LB },
 ): Promise<IIngress> {
-  const ing = await client.get<IIngress>(KINGRESS, ns, name);
-  if (!ing) throw new Error(`KIngress ${ns}/${name} not found`);
+  const ing = await eventually(`KIngress ${ns}/${name}`, () => client.get<IIngress>(KINGRESS, ns, name));
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const cond = (type: string) => ({ type, status: "True", lastTransitionTime: now });
   return client.updateStatus<IIngress>(KINGRESS, {
