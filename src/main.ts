@@ -34,7 +34,12 @@ export function loadKubeConfig(path: string): KubeConfig {
   const file = path.split(delimiter).find(Boolean);
   if (file) {
     if (!existsSync(file)) throw new Error(`kubeconfig ${file} does not exist`);
-    kc.loadFromFile(file);
+    try {
+      kc.loadFromFile(file);
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+      throw new Error(`cannot load kubeconfig ${file}: ${reason}`);
+    }
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
     kc.loadFromCluster();
   } else {
