@@ -1,9 +1,7 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import {
-  createConfiguration,
-  createRevision,
+  createHello,
   createRoute,
-  ensureKIngressCrd,
   eventually,
   getKIngress,
   getRoute,
@@ -20,12 +18,10 @@ describe("route controller and configuration", () => {
   let env: RouteEnv;
   let ns: string;
 
-  beforeAll(() => ensureKIngressCrd());
   beforeEach(async () => {
     env = await startRouteController({ domain: { "example.com": "" } });
     ns = env.ns;
-    await createRevision(env.client, ns, "hello-00001");
-    await createConfiguration(env.client, ns, "hello", "hello-00001");
+    await createHello(env.client, ns, "hello-00001");
   });
   afterEach(() => env.stop());
 

@@ -1,12 +1,10 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { IService } from "kubernetes-models/v1/Service";
 import { REVISION } from "../../apis/serving/kinds.js";
 import { CORE } from "../../runtime/kinds.js";
 import {
-  createConfiguration,
-  createRevision,
+  createHello,
   createRoute,
-  ensureKIngressCrd,
   eventually,
   getKIngress,
   getService,
@@ -27,13 +25,10 @@ describe("route controller: placeholder Services", () => {
   let env: RouteEnv;
   let ns: string;
 
-  beforeAll(() => ensureKIngressCrd());
   beforeEach(async () => {
     env = await startRouteController({ domain: { "example.com": "" } });
     ns = env.ns;
-    await createRevision(env.client, ns, "hello-00001");
-    await createRevision(env.client, ns, "hello-00002");
-    await createConfiguration(env.client, ns, "hello", "hello-00002");
+    await createHello(env.client, ns, "hello-00001", "hello-00002");
     await createRoute(env.client, ns, "hello", TRAFFIC, { labels: KSVC });
   });
   afterEach(() => env.stop());

@@ -1,13 +1,13 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { IIngress } from "@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/Ingress";
 import { KINGRESS } from "../../apis/networking/kinds.js";
 import { CORE } from "../../runtime/kinds.js";
 import {
   condition,
   createConfiguration,
+  createHello,
   createRevision,
   createRoute,
-  ensureKIngressCrd,
   eventually,
   getKIngress,
   getService,
@@ -28,7 +28,6 @@ describe("route controller", () => {
   let expectCondition: RouteEnv["expectCondition"];
   let waitCondition: RouteEnv["waitCondition"];
 
-  beforeAll(() => ensureKIngressCrd());
   beforeEach(async () => {
     env = await startRouteController({ domain: { "example.com": "" } });
     ({ ns, expectCondition, waitCondition } = env);
@@ -37,8 +36,7 @@ describe("route controller", () => {
 
   it("programs Knative's KIngress for the latest revision, then reports Ready from it", async () => {
     const c = env.client;
-    await createRevision(c, ns, "hello-00001");
-    await createConfiguration(c, ns, "hello", "hello-00001");
+    await createHello(c, ns, "hello-00001");
     const created = await createRoute(c, ns, "hello", [LATEST], { labels: KSVC });
 
     const ing = await eventually("the KIngress", () => getKIngress(c, ns, "hello"));
@@ -129,9 +127,7 @@ describe("route controller", () => {
 
   it("splits 50/50 with a tag host, and deletes the tag's Service when the tag goes", async () => {
     const c = env.client;
-    await createRevision(c, ns, "hello-00001");
-    await createRevision(c, ns, "hello-00002");
-    await createConfiguration(c, ns, "hello", "hello-00002");
+    await createHello(c, ns, "hello-00001", "hello-00002");
     const traffic = [
       { revisionName: "hello-00001", percent: 50 },
       { revisionName: "hello-00002", percent: 50, tag: "candidate" },
@@ -171,8 +167,7 @@ describe("route controller", () => {
 
   it("keeps the last good KIngress when traffic stops resolving", async () => {
     const c = env.client;
-    await createRevision(c, ns, "hello-00001");
-    await createConfiguration(c, ns, "hello", "hello-00001");
+    await createHello(c, ns, "hello-00001");
     await createRoute(c, ns, "hello", [{ revisionName: "hello-00001", percent: 100 }], { labels: KSVC });
     const before = await eventually("the KIngress", () => getKIngress(c, ns, "hello"));
 
@@ -185,8 +180,7 @@ describe("route controller", () => {
 
   it("reports NotOwned for a KIngress or a placeholder Service it does not control", async () => {
     const c = env.client;
-    await createRevision(c, ns, "hello-00001");
-    await createConfiguration(c, ns, "hello", "hello-00001");
+    await createHello(c, ns, "hello-00001");
     const foreign = { apiVersion: "v1", kind: "Service", metadata: { name: "hello", namespace: ns } };
     await c.create(CORE.SERVICE, {
       ...foreign,

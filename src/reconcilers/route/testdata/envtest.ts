@@ -9,9 +9,7 @@ import type { IConfiguration } from "@kubernetes-models/knative/serving.knative.
 import type { IRevision } from "@kubernetes-models/knative/serving.knative.dev/v1/Revision";
 import type { IRoute } from "@kubernetes-models/knative/serving.knative.dev/v1/Route";
 import type { ITrafficTarget } from "@kubernetes-models/knative/serving.knative.dev/v1/TrafficTarget";
-import { fileURLToPath } from "node:url";
 import { expect } from "@jest/globals";
-import { installCrds } from "../../../../test/envtest/index.js";
 import { testNamespace } from "../../../../test/envtest/jest-helpers.js";
 import type { LoadBalancerIngress } from "../../../apis/networking/ingress.js";
 import { KINGRESS } from "../../../apis/networking/kinds.js";
@@ -43,25 +41,6 @@ export interface RouteEnv {
   /** waitCondition for `want.status`, then checks reason and message too. */
   expectCondition(name: string, type: string, want: Partial<RouteCondition>): Promise<IRoute>;
   stop(): Promise<void>;
-}
-
-const CRD = {
-  group: "apiextensions.k8s.io",
-  version: "v1",
-  kind: "CustomResourceDefinition",
-  plural: "customresourcedefinitions",
-  namespaced: false,
-};
-
-/** Installs the stand-in KIngress CRD when the control plane has none. */
-export async function ensureKIngressCrd(): Promise<void> {
-  const client = KubeClient.fromDefault();
-  try {
-    if (await client.get(CRD, undefined, `${KINGRESS.plural}.${KINGRESS.group}`)) return;
-  } finally {
-    client.close();
-  }
-  await installCrds(fileURLToPath(new URL("./kingress-crd.yaml", import.meta.url)));
 }
 
 /**
@@ -144,6 +123,12 @@ export async function createRevision(
     observedGeneration: created.metadata?.generation,
     conditions: [{ type: "Ready", status: opts.ready ?? "True" }],
   });
+}
+
+/** Ready Revisions of ksvc `hello` and its Configuration, whose latest ready Revision is the last one. */
+export async function createHello(client: KubeClient, ns: string, ...revisions: string[]): Promise<void> {
+  for (const rev of revisions) await createRevision(client, ns, rev);
+  await createConfiguration(client, ns, "hello", revisions[revisions.length - 1]);
 }
 
 /** A Configuration whose latest ready Revision is `latestReady`. */
