@@ -5,13 +5,16 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-k8s_version=$(awk '$1=="require" && $2=="k8s.io/kubernetes" {print $3}' "$here/k8sbin/go.mod")
-etcd_version=$(awk '$1=="require" && $2=="go.etcd.io/etcd/server/v3" {print $3}' "$here/etcdbin/go.mod")
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# The versions come from the go.mod files (their `tool` lines name the packages built below).
+k8s_version=$(cd "$here/k8sbin" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+etcd_version=$(cd "$here/etcdbin" && go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)
 cache=${KROUTE_CACHE_DIR:-$HOME/.cache/kroute}
 out="$cache/bin/k8s-$k8s_version-etcd-$etcd_version"
 mkdir -p "$out"
-
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# Two concurrent runs (a test run and a manual build) would write the same files; the second one waits.
+exec 9>"$out/.lock"
+flock 9
 
 build() { # name, module dir, package, extra ldflags
   local name=$1 dir=$2 pkg=$3 ldflags=$4
