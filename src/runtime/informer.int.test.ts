@@ -144,6 +144,30 @@ describe("SharedInformer on a real API server", () => {
     });
   });
 
+  it("aborts a silent watch with the idle watchdog and resumes without losing or replaying events", async () => {
+    const ns = await testNamespace("inf-idle");
+    await admin.create(CORE.CONFIG_MAP, cm(ns, "first"));
+    // An idle limit far below the server's own watch timeout: every quiet watch is presumed dead.
+    const { inf, rec } = informer({ namespaces: [ns], tuning: { ...tuning, idleTimeoutMs: 300 } });
+    inf.start();
+    await inf.waitForSync();
+    await waitFor("two idle aborts", async () => inf.health().reflectors[ns].idleTimeouts >= 2, 20_000);
+    await admin.create(CORE.CONFIG_MAP, cm(ns, "second"));
+    await rec.saw(`add ${ns}/second`);
+    expect(rec.lines).toEqual([`add ${ns}/first initial`, `add ${ns}/second`]);
+    expect(inf.health().reflectors[ns].relists).toBe(0);
+  });
+
+  it("re-delivers every cached object as an update when a resync period is set", async () => {
+    const ns = await testNamespace("inf-resync");
+    await admin.create(CORE.CONFIG_MAP, cm(ns, "steady"));
+    const { inf, rec } = informer({ namespaces: [ns], resyncPeriodMs: 100 });
+    inf.start();
+    await inf.waitForSync();
+    await rec.saw(`update ${ns}/steady 1->1`);
+    expect(rec.count(`add ${ns}/steady`)).toBe(1);
+  });
+
   it("only sees the namespaces it is scoped to", async () => {
     const [mine, other] = [await testNamespace("inf-mine"), await testNamespace("inf-other")];
     const { inf, rec } = informer({ namespaces: [mine] });

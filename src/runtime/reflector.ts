@@ -26,6 +26,8 @@ export interface ReflectorTuning {
   watchTimeoutSeconds?: () => number;
   /** A watch silent (not even a bookmark) for timeoutSeconds + this is presumed dead and aborted. */
   idleSlackMs?: number;
+  /** Overrides the idle limit outright (tests use a limit shorter than the server's own timeout). */
+  idleTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
 
@@ -49,6 +51,8 @@ export interface ReflectorHealth {
   lastErrorAt?: string;
   resourceVersion: string;
   relists: number;
+  /** Watches aborted by the idle watchdog. */
+  idleTimeouts: number;
 }
 
 /** A watch that ends this fast without delivering anything is treated as a failure, so it cannot spin. */
@@ -69,6 +73,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
   private synced = false;
   private connected = false;
   private relists = 0;
+  private idleTimeouts = 0;
   private lastError?: string;
   private lastErrorAt?: Date;
   private abort?: AbortController;
@@ -116,6 +121,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
       lastErrorAt: this.lastErrorAt?.toISOString(),
       resourceVersion: this.rv,
       relists: this.relists,
+      idleTimeouts: this.idleTimeouts,
     };
   }
 
@@ -169,7 +175,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
   private async watch(outer: AbortSignal): Promise<void> {
     const { client, kind, namespace, labelSelector, fieldSelector } = this.opts;
     const timeoutSeconds = this.opts.watchTimeoutSeconds?.() ?? 300 + Math.floor(Math.random() * 301);
-    const idleMs = timeoutSeconds * 1000 + (this.opts.idleSlackMs ?? 5000);
+    const idleMs = this.opts.idleTimeoutMs ?? timeoutSeconds * 1000 + (this.opts.idleSlackMs ?? 5000);
     const abort = new AbortController();
     const forward = () => abort.abort();
     outer.addEventListener("abort", forward, { once: true });
@@ -212,7 +218,10 @@ export class Reflector<T extends KubeObject = KubeObject> {
       outer.removeEventListener("abort", forward);
       this.connected = false;
     }
-    if (idle) throw new ApiError(0, `watch silent for ${idleMs} ms; presumed dead`, "IdleTimeout");
+    if (idle) {
+      this.idleTimeouts++;
+      throw new ApiError(0, `watch silent for ${idleMs} ms; presumed dead`, "IdleTimeout");
+    }
     if (!outer.aborted && delivered === 0 && Date.now() - started < MIN_HEALTHY_WATCH_MS) {
       throw new ApiError(0, "watch closed immediately by the server", "WatchClosed");
     }
