@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { testNamespace } from "../../test/envtest/jest-helpers.js";
+import type { KubeClient } from "./client.js";
 import { CORE, type KubeObject } from "./kinds.js";
 import type { Lease } from "./leader-election.js";
 import { nopLogger } from "./logger.js";
@@ -12,6 +13,7 @@ const LEASE = "kroute-test";
 let running: Manager[] = [];
 afterEach(async () => {
   await Promise.all(running.map((m) => m.stop()));
+  for (const m of running) (m.client as KubeClient).close();
   running = [];
 });
 

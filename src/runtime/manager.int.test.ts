@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { auditEvents, auditMark } from "../../test/envtest/index.js";
 import { testNamespace } from "../../test/envtest/jest-helpers.js";
+import type { KubeClient } from "./client.js";
 import { CORE } from "./kinds.js";
 import { nopLogger } from "./logger.js";
 import { Manager } from "./manager.js";
@@ -23,6 +24,7 @@ const WRITES = ["create", "update", "patch", "delete"];
 let running: Manager[] = [];
 afterEach(async () => {
   await Promise.all(running.map((m) => m.stop()));
+  for (const m of running) (m.client as KubeClient).close();
   running = [];
 });
 
