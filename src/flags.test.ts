@@ -14,6 +14,8 @@ describe("flags", () => {
       renewDeadline: 10_000,
       retryPeriod: 2_000,
       logLevel: "info",
+      ingressClass: "istio.ingress.networking.knative.dev",
+      configNamespace: "knative-serving",
     });
   });
 

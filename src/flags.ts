@@ -6,6 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { ISTIO_INGRESS_CLASS } from "./apis/networking/keys.js";
+import { DEFAULT_SYSTEM_NAMESPACE } from "./config/istio.js";
 
 type FlagType = "string" | "boolean" | "duration" | "list";
 
@@ -60,6 +62,14 @@ export const FLAG_TABLE = {
   renewDeadline: duration("How long the leader keeps trying to renew before giving up leadership.", 10_000),
   retryPeriod: duration("How often candidates try to acquire, and the leader to renew, the lease.", 2_000),
   logLevel: string("Log level: error, warn, info or debug.", "info"),
+  ingressClass: string(
+    "The KIngress class handled (annotation networking.knative.dev/ingress.class); others are ignored.",
+    ISTIO_INGRESS_CLASS,
+  ),
+  configNamespace: string(
+    "Namespace of config-network, config-istio, config-domain and config-features.",
+    DEFAULT_SYSTEM_NAMESPACE,
+  ),
 } satisfies Record<string, FlagSpec<unknown>>;
 
 type ValueOf<S> = S extends FlagSpec<infer V> ? V : never;

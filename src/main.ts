@@ -15,11 +15,9 @@ import { newLogger, parseLogLevel } from "./runtime/logger.js";
 import { Manager } from "./runtime/manager.js";
 import { Metrics } from "./runtime/metrics.js";
 
-/** Registers one controller (or a group of them) with the manager. */
-export type ControllerSetup = (mgr: Manager, flags: Flags) => void | Promise<void>;
+import { CONTROLLERS, type ControllerSetup } from "./reconcilers/index.js";
 
-/** Every controller kroute runs; each reconciler package contributes its setup function here. */
-export const CONTROLLERS: ControllerSetup[] = [];
+export { CONTROLLERS, type ControllerSetup };
 
 export interface Io {
   stdout: (text: string) => void;
