@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { adminKubeConfig, testNamespace } from "../../test/envtest/jest-helpers.js";
-import { compactEtcd } from "../../test/envtest/index.js";
+import { KubeConfig } from "@kubernetes/client-node";
+import { compactEtcd, startApiserverProxy } from "../../test/envtest/index.js";
 import { ApiError, isExpired, KubeClient, type Verb, type WatchEvent } from "./client.js";
 import { CORE, type KubeObject } from "./kinds.js";
 
@@ -215,5 +216,41 @@ describe("KubeClient on a real API server", () => {
     expect(client.requestCounts.get - before.get).toBe(1);
     expect(client.requestCounts.create - before.create).toBe(1);
     expect(client.requestCounts.patch - before.patch).toBe(0);
+  });
+
+  it("reuses one keep-alive connection and turns a cut connection into an ApiError", async () => {
+    const ns = await testNamespace("client-conn");
+    const proxy = await startApiserverProxy();
+    const kc = new KubeConfig();
+    kc.loadFromFile(proxy.kubeconfigPath);
+    const viaProxy = new KubeClient(kc);
+    try {
+      for (let i = 0; i < 10; i++) await viaProxy.get(CORE.NAMESPACE, undefined, ns);
+      // Without keep-alive each request would close its connection once answered.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(proxy.connections()).toBe(1);
+
+      let opened!: () => void;
+      const open = new Promise<void>((r) => (opened = r));
+      const watching = viaProxy.watch(
+        CORE.CONFIG_MAP,
+        ns,
+        { timeoutSeconds: 60, onOpen: () => opened() },
+        () => {},
+      );
+      await open;
+      proxy.cutAll();
+      const err = await watching.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).code).toBe(0);
+      // The client keeps working on a fresh connection.
+      expect(await viaProxy.get(CORE.NAMESPACE, undefined, ns)).toBeDefined();
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
   });
 });
