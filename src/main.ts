@@ -144,9 +144,10 @@ async function mainProcess(): Promise<void> {
     process.stderr.write(`kroute: fatal: ${oneLine(err)}\n`);
     process.exit(1);
   });
-  process.exitCode = await run(process.argv.slice(2), { stop: stop.signal });
-  // Sockets or timers left behind by a library must not keep a stopped operator alive.
-  setTimeout(() => process.exit(), 1_000).unref();
+  const code = await run(process.argv.slice(2), { stop: stop.signal });
+  // Exit now: after a lost lease nothing may keep running, and after a graceful stop nothing is left to do
+  // (sockets or timers a library left behind must not keep a stopped operator alive).
+  process.exit(code);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void mainProcess();

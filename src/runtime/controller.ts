@@ -159,7 +159,7 @@ export class Controller {
       this.log.warn("reconciles still running after the drain timeout", { timeoutMs: this.drainTimeoutMs });
     this.abort.abort(new Error(`controller ${this.name} stopped`));
     await this.drained();
-    this.log.info("stopped");
+    this.log.debug("stopped");
   }
 
   private async drained(): Promise<void> {

@@ -245,6 +245,8 @@ export class Manager {
     this.stopElection.abort();
     await bounded(this.electionRun ?? Promise.resolve());
     this.leading.abort(new Error("manager stopping"));
+    // Another replica may lead already: whoever waits on done() must not wait for our drain (main exits at once).
+    if (lost) this.resolveDone(this.exit!);
     await bounded(Promise.allSettled(this.controllers.map((c) => c.stop())));
     if (!lost && this.opts.leaderElection?.releaseOnCancel !== false)
       await bounded(this.elector?.release() ?? Promise.resolve());
