@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 import { controlPlane, createUserKubeconfig } from "../test/envtest/index.js";
 import { testNamespace } from "../test/envtest/jest-helpers.js";
 import { run, type ControllerSetup } from "./main.js";
-import type { Kind } from "./runtime/kinds.js";
+import { KubeClient } from "./runtime/client.js";
+import { CORE, type Kind } from "./runtime/kinds.js";
+import type { Lease } from "./runtime/leader-election.js";
+import { KubeConfig } from "@kubernetes/client-node";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "kroute-main-"));
@@ -138,5 +141,42 @@ describe("kroute entry point", () => {
     expect(await exit).toBe(0);
     expect(started).toEqual([ns, "leading"]);
     expect(out.stderr).toBe("");
+  });
+
+  it("takes the lease, and on SIGTERM releases it and exits 0", async () => {
+    const ns = await testNamespace("main-sigterm");
+    const kc = new KubeConfig();
+    kc.loadFromFile(controlPlane().kubeconfig);
+    const admin = new KubeClient(kc);
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/main.ts", "--metrics-bind-address=0", "--health-probe-bind-address=0"],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          KUBECONFIG: controlPlane().kubeconfig,
+          KROUTE_LEASE_NAMESPACE: ns,
+          KROUTE_RETRY_PERIOD: "500ms",
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!(await admin.get<Lease>(CORE.LEASE, ns, "kroute"))?.spec?.holderIdentity) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no leader; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect((await admin.get<Lease>(CORE.LEASE, ns, "kroute"))?.spec?.holderIdentity ?? "").toBe("");
+    } finally {
+      child.kill("SIGKILL");
+      admin.close();
+    }
   });
 });
