@@ -4,7 +4,10 @@
  */
 import type { Flags } from "../flags.js";
 import type { Manager } from "../runtime/manager.js";
+import { setupConfigurationController } from "./configuration/controller.js";
 import { setupKIngressController } from "./ingress/controller.js";
+import { setupRevisionController } from "./revision/controller.js";
+import { setupServiceController } from "./service/controller.js";
 
 /** Registers one controller (or a group of them) with the manager. */
 export type ControllerSetup = (mgr: Manager, flags: Flags) => void | Promise<void>;
@@ -15,5 +18,10 @@ export const CONTROLLERS: ControllerSetup[] = [
       ingressClass: flags.ingressClass,
       configNamespace: flags.configNamespace,
     });
+  },
+  (mgr) => {
+    setupServiceController(mgr);
+    setupConfigurationController(mgr);
+    setupRevisionController(mgr);
   },
 ];
