@@ -7,6 +7,7 @@ import {
   createRoute,
   eventually,
   getKIngress,
+  getRoute,
   getService,
   markKIngressReady,
   PRIVATE_LB,
@@ -52,10 +53,10 @@ describe("route controller: placeholder Services", () => {
       ...rules(ns, "hello", [split(ns, "hello-00002", 100)]),
       clusterLocalRule(ns, "old-hello", [split(ns, "hello-00001", 100)]),
     ]);
-    const r = await env.waitCondition("hello", "AllTrafficAssigned", "True");
-    expect(r.status?.traffic?.[1]).toMatchObject({
-      tag: "old",
-      url: `http://old-hello.${ns}.svc.cluster.local`,
+    // The status is written once the reconcile that updated the KIngress is over.
+    await eventually("the tag's in-cluster URL", async () => {
+      const r = await getRoute(env.client, ns, "hello");
+      return r?.status?.traffic?.[1]?.url === `http://old-hello.${ns}.svc.cluster.local` ? r : undefined;
     });
     // Our later updates of the Service keep the user's label.
     const svc = await service("old-hello", () => true);

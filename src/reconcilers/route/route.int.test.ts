@@ -87,7 +87,7 @@ describe("route controller", () => {
     });
 
     await markKIngressReady(c, ns, "hello");
-    const ready = await eventually("Route Ready", () => waitCondition("hello", "Ready", "True"));
+    const ready = await waitCondition("hello", "Ready", "True");
     expect(condition(ready, "IngressReady")?.status).toBe("True");
     await eventually("placeholder on the private load balancer", async () => {
       const s = await getService(c, ns, "hello");
@@ -140,9 +140,7 @@ describe("route controller", () => {
       ...rules(ns, "candidate-hello", [split(ns, "hello-00002", 100)]),
     ]);
     await eventually("the tag's Service", () => getService(c, ns, "candidate-hello"));
-    const r = await eventually("AllTrafficAssigned", () =>
-      waitCondition("hello", "AllTrafficAssigned", "True"),
-    );
+    const r = await waitCondition("hello", "AllTrafficAssigned", "True");
     expect(r.status?.traffic).toEqual([
       { revisionName: "hello-00001", latestRevision: false, percent: 50 },
       {
@@ -172,7 +170,7 @@ describe("route controller", () => {
     const before = await eventually("the KIngress", () => getKIngress(c, ns, "hello"));
 
     await setTraffic(c, ns, "hello", [{ revisionName: "hello-00002", percent: 100 }]);
-    await eventually("AllTrafficAssigned False", () => waitCondition("hello", "AllTrafficAssigned", "False"));
+    await waitCondition("hello", "AllTrafficAssigned", "False");
     const after = (await getKIngress(c, ns, "hello")) as IIngress;
     expect(after.metadata?.generation).toBe(before.metadata?.generation);
     expect(after.spec).toEqual(before.spec);

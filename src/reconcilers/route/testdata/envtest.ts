@@ -54,7 +54,7 @@ export async function startRouteController(initial: ConfigData): Promise<RouteEn
   const operatorClient = KubeClient.fromDefault({ userAgent: "kroute-route-test" });
   const log = newLogger({ level: "debug", silent: !process.env.KROUTE_TEST_LOG });
   const mgr = new Manager({ client: operatorClient, log, namespaces: [ns], gracefulShutdownMs: 10_000 });
-  setupRouteController(mgr, { config: config.source(mgr) });
+  setupRouteController(mgr, { configNamespace: config.namespace });
   await mgr.start();
   const waitCondition = (name: string, type: string, status: string) =>
     eventually(`${name} ${type} ${status}`, async () => {

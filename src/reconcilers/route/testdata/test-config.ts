@@ -6,11 +6,8 @@
 import { CONFIG_NETWORK_NAME } from "../../../config/network.js";
 import { DOMAIN_CONFIG_NAME } from "../../../config/domain.js";
 import { FEATURES_CONFIG_NAME } from "../../../config/features.js";
-import { configStoreFor } from "../../../config/store.js";
 import type { KubeClient } from "../../../runtime/client.js";
 import { CORE } from "../../../runtime/kinds.js";
-import type { Manager } from "../../../runtime/manager.js";
-import { routeConfigFromStore, type RouteConfigSource } from "../config-source.js";
 
 export interface ConfigData {
   network?: Record<string, string>;
@@ -19,7 +16,8 @@ export interface ConfigData {
 }
 
 export interface TestConfig {
-  source: (mgr: Manager) => RouteConfigSource;
+  /** The config namespace to hand to the controller. */
+  namespace: string;
   /** Replaces the data of every ConfigMap (absent sections become empty). */
   set(data: ConfigData): Promise<void>;
 }
@@ -42,7 +40,7 @@ export async function testConfig(
     });
   }
   return {
-    source: (mgr) => routeConfigFromStore(configStoreFor(mgr, namespace)),
+    namespace,
     async set(data) {
       for (const section of SECTIONS) {
         const patch = [{ op: "add", path: "/data", value: data[section] ?? {} }];
