@@ -7,6 +7,7 @@ import type { Manager } from "../runtime/manager.js";
 import { setupConfigurationController } from "./configuration/controller.js";
 import { setupKIngressController } from "./ingress/controller.js";
 import { setupRevisionController } from "./revision/controller.js";
+import { setupRouteController } from "./route/controller.js";
 import { setupServiceController } from "./service/controller.js";
 
 /** Registers one controller (or a group of them) with the manager. */
@@ -23,5 +24,8 @@ export const CONTROLLERS: ControllerSetup[] = [
     setupServiceController(mgr);
     setupConfigurationController(mgr);
     setupRevisionController(mgr);
+  },
+  (mgr, flags) => {
+    setupRouteController(mgr, { configNamespace: flags.configNamespace });
   },
 ];
