@@ -48,8 +48,12 @@ describe("config/istio/istio-operator.yaml", () => {
     const gateways = ofKind(installs, "Gateway");
     expect(gateways.length).toBe(4);
     for (const g of gateways) expect(podLabels).toMatchObject((g.spec as { selector: object }).selector);
-    const local = find(installs, "Service", "knative-local-gateway", "istio-system");
-    expect(podLabels).toMatchObject((local.spec as { selector: object }).selector);
+    const services = ofKind(installs, "Service").filter((s) => s.metadata?.namespace === "istio-system");
+    expect(services.map((s) => s.metadata?.name).sort()).toEqual([
+      "knative-local-gateway",
+      "knative-local-gateway-team-a",
+    ]);
+    for (const s of services) expect(podLabels).toMatchObject((s.spec as { selector: object }).selector);
   });
 });
 

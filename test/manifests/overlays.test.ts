@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readdirSync } from "node:fs";
 import { ISTIO_INGRESS_CLASS } from "../../src/apis/networking/keys.js";
-import { parseIstioConfig } from "../../src/config/istio.js";
+import { gatewayServiceRef, parseIstioConfig } from "../../src/config/istio.js";
 import { parseNetworkConfig } from "../../src/config/network.js";
 import type { KubeObject } from "../../src/runtime/kinds.js";
 import { configData, envValue, find, kustomize, ofKind, podSpec, readObjects, repoPath } from "./render.js";
@@ -49,6 +49,16 @@ describe.each(["cluster-wide", "tenant", "dev"])("config/overlays/%s", (overlay)
     const gateways = [...istio.externalGateways, ...istio.localGateways];
     expect(gateways.length).toBeGreaterThan(0);
     for (const g of gateways) expect(find(objs, "Gateway", g.name, g.namespace)).toBeDefined();
+  });
+
+  it("installs every gateway Service that its config-istio names, but Istio's own", () => {
+    const istio = parseIstioConfig(configData(find(objs, "ConfigMap", "config-istio", ns)), ns);
+    for (const g of [...istio.externalGateways, ...istio.localGateways]) {
+      const svc = gatewayServiceRef(g);
+      // Made by `istioctl install` (istio.int.test.ts checks that it is).
+      if (svc.name === "istio-ingressgateway") continue;
+      expect(find(objs, "Service", svc.name, svc.namespace)).toBeDefined();
+    }
   });
 
   it("binds every role to the operator's ServiceAccount, and only to roles it installs", () => {
