@@ -24,12 +24,22 @@ export async function etcdRevision(etcdUrl: string): Promise<number> {
 }
 
 /**
- * Compacts etcd at its current revision and returns that revision. Afterwards a watch or an exact list
- * from any older resourceVersion gets 410 Expired ("too old"), provided the API server serves it from
- * etcd: the test control plane runs without the watch cache for that reason (see control-plane.ts).
+ * Makes every resourceVersion older than the newest one expire: writes a key outside the API server's
+ * prefix (to move etcd one revision past every object) and compacts at that revision, which it returns.
+ * Afterwards a watch or an exact list from an older resourceVersion gets 410 Expired ("too old"), as long as
+ * the API server serves it from etcd: the test control plane runs without the watch cache for that reason
+ * (see control-plane.ts). Compacting at the current revision alone would not do: a watch from the
+ * resourceVersion just before it starts at that revision, which compaction keeps.
  */
 export async function compactEtcd(etcdUrl: string): Promise<number> {
-  const revision = await etcdRevision(etcdUrl);
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  const put = await etcdPost<EtcdHeader>(etcdUrl, "/v3/kv/put", {
+    key: b64("/kroute-envtest/compaction-marker"),
+    value: b64(new Date().toISOString()),
+  });
+  const revision = Number(put.header?.revision);
+  if (!Number.isInteger(revision) || revision <= 0)
+    throw new Error(`etcd put returned no revision: ${JSON.stringify(put)}`);
   await etcdPost(etcdUrl, "/v3/kv/compaction", { revision: String(revision), physical: true });
   return revision;
 }
