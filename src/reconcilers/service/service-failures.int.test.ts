@@ -139,4 +139,25 @@ describe("service controller when things go wrong", () => {
     const other = await getRevision(client, ns, "named-v1");
     expect(other?.metadata?.ownerReferences).toBeUndefined();
   });
+
+  it("reports what Knative's webhook would have refused and the CRD cannot check, without writing children", async () => {
+    env = await startServing("ksvc-invalid");
+    const { ns, client } = env;
+    const obj = ksvc(ns, "slow", IMAGE);
+    (obj.spec!.template!.spec as { timeoutSeconds?: number }).timeoutSeconds = 900;
+    obj.metadata!.annotations = { "serving.knative.dev/rollout-duration": "soon" };
+    await createKsvc(env, obj);
+    const s = await untilCondition(getKsvc, env, "slow", "Ready", "False");
+    expect(condition(s, "ConfigurationsReady")).toMatchObject({
+      status: "False",
+      reason: "InvalidSpec",
+      message: "expected 0 <= 900 <= 600: spec.template.spec.timeoutSeconds",
+    });
+    expect(condition(s, "RoutesReady")).toMatchObject({
+      status: "False",
+      reason: "InvalidSpec",
+      message: "invalid value: soon: metadata.annotations.serving.knative.dev/rollout-duration",
+    });
+    expect(await getConfiguration(client, ns, "slow")).toBeUndefined();
+  });
 });
