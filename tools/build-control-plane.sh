@@ -2,6 +2,7 @@
 # Builds the test/dev control-plane binaries (etcd, kube-apiserver, kube-controller-manager) from their Go
 # modules into a cache outside the repository, keyed by version. Prints the directory holding the binaries.
 # A second run with the same versions finds them and builds nothing.
+# --with-kubectl also builds kubectl (same version as the API server) for machines that lack one.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,4 +38,7 @@ vflags+=" -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
 build etcd "$here/etcdbin" go.etcd.io/etcd/server/v3 ""
 build kube-apiserver "$here/k8sbin" k8s.io/kubernetes/cmd/kube-apiserver "$vflags"
 build kube-controller-manager "$here/k8sbin" k8s.io/kubernetes/cmd/kube-controller-manager "$vflags"
+if [ "${1:-}" = "--with-kubectl" ]; then
+  build kubectl "$here/k8sbin" k8s.io/kubernetes/cmd/kubectl "$vflags"
+fi
 echo "$out"
