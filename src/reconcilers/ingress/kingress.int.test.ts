@@ -155,6 +155,19 @@ describe("kingress controller", () => {
     await expectProgrammed("taken");
   });
 
+  it("reports an invalid spec on the KIngress instead of programming it", async () => {
+    const bad = kingress(
+      "invalid",
+      ns,
+      withRule("ExternalIP", ["invalid.example.com"], path([split(ns, "a", 60), split(ns, "b", 30)])),
+    );
+    await env.client.create(KINGRESS, bad);
+    const stored = await untilCondition(env.client, ns, "invalid", "False");
+    expect(conditionOf(stored, "Ready")).toMatchObject({ reason: "InvalidSpec" });
+    expect(conditionOf(stored, "NetworkConfigured")?.message).toMatch(/must total to 100, but was 90/);
+    expect(await getVirtualService(env.client, ns, "invalid-ingress")).toBeUndefined();
+  });
+
   it("ignores KIngresses of another class entirely", async () => {
     const other = hello("other-class");
     other.metadata!.annotations![INGRESS_CLASS_ANNOTATION] = "kourier.ingress.networking.knative.dev";
