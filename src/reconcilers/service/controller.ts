@@ -5,7 +5,7 @@
  * a ksvc's children always carry its name, and an object of that name the ksvc does not own (NotOwned) must
  * wake the ksvc up too when it changes or goes away, which an ownerReference-based watch would never do.
  */
-import { CONFIGURATION, KSERVICE, ROUTE } from "../../apis/serving/kinds.js";
+import { CONFIGURATION, KSERVICE, REVISION, ROUTE } from "../../apis/serving/kinds.js";
 import type { Controller } from "../../runtime/controller.js";
 import type { KubeObject } from "../../runtime/kinds.js";
 import type { Manager } from "../../runtime/manager.js";
@@ -26,6 +26,8 @@ export function ksvcOfSameName(obj: KubeObject): Request[] {
 }
 
 export function setupServiceController(mgr: Manager, opts: ServiceControllerOptions = {}): Controller {
+  // Read (through the writer) to tell whether a user-chosen Revision name is taken: cached before start.
+  mgr.informers.informerFor(REVISION);
   const reconciler = new ServiceReconciler({ client: mgr.client, writer: mgr.writer });
   return mgr
     .controller(SERVICE_CONTROLLER)

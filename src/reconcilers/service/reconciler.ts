@@ -71,7 +71,7 @@ export class ServiceReconciler implements KindReconciler<ServiceObject> {
     const existing = writer.latest<KubeObject>(CONFIGURATION, ns, name) as IConfiguration | undefined;
     const config = await applyConfiguration(writer, makeConfiguration(ksvc, existing), owner);
     if (!config.ok) {
-      // The controller watches Configurations by name, so the owner's deletion brings the ksvc back here.
+      // The controller watches Configurations by name: that object's deletion brings the ksvc back here.
       markConfigurationNotOwned(m, config.notOwned);
       return;
     }
