@@ -2,10 +2,13 @@
  * kubectl against the test control plane (as its admin user), for the integration tests of the manifests:
  * applying objects, asking RBAC what a ServiceAccount may do, and cleaning up.
  */
+import { randomBytes } from "node:crypto";
 import YAML from "yaml";
 import { controlPlane } from "../envtest/index.js";
+import { TEST_NAMESPACE_LABEL } from "../envtest/jest-helpers.js";
 import type { KubeObject } from "../../src/runtime/kinds.js";
-import { run, type RunResult } from "./render.js";
+import { isolate, type Isolated } from "./isolate.js";
+import { kustomize, run, type RunResult } from "./render.js";
 
 export const FIELD_MANAGER = "kroute-manifest-tests";
 
@@ -76,4 +79,30 @@ export function serviceAccountUser(namespace: string, name: string): string {
 export async function deleteAll(kind: string, names: string[]): Promise<void> {
   if (names.length === 0) return;
   await kubectl(["delete", kind, "--ignore-not-found", "--wait=false", ...names]);
+}
+
+/**
+ * Renders a kustomization of the repository and applies it for real in namespaces of its own (see isolate.ts),
+ * first creating the namespaces it expects to exist already (like istio-system). The apply's result is
+ * returned, not checked.
+ */
+export async function installIsolated(relativeDir: string): Promise<{ iso: Isolated; applied: RunResult }> {
+  const iso = isolate(await kustomize(relativeDir), randomBytes(3).toString("hex"), {
+    [TEST_NAMESPACE_LABEL]: "true",
+  });
+  for (const name of iso.external) {
+    await kubectlOk(["create", "namespace", name]);
+    await kubectlOk(["label", "namespace", name, `${TEST_NAMESPACE_LABEL}=true`]);
+  }
+  return { iso, applied: await apply(iso.objects) };
+}
+
+/** Deletes what installIsolated applied: its cluster-scoped objects and all its namespaces. */
+export async function uninstall(iso: Isolated | undefined): Promise<void> {
+  if (!iso) return;
+  for (const kind of ["ClusterRoleBinding", "ClusterRole"]) {
+    const names = iso.objects.filter((o) => o.kind === kind).map((o) => o.metadata!.name!);
+    await deleteAll(kind.toLowerCase(), names);
+  }
+  await deleteAll("namespace", [...iso.namespaces.values()]);
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
 import { TEST_NAMESPACE_LABEL } from "../envtest/jest-helpers.js";
 import type { KubeObject } from "../../src/runtime/kinds.js";
-import { apply, canI, deleteAll, kubectl, kubectlOk, toYaml } from "./cluster.js";
+import { apply, canI, installIsolated, kubectl, kubectlOk, toYaml, uninstall } from "./cluster.js";
 import { isolate, type Isolated } from "./isolate.js";
 import { find, kustomize, podSpec, type RunResult } from "./render.js";
 
@@ -66,35 +66,15 @@ const RIGHTS: Record<string, Expectation[]> = {
 // The dev install differs from the cluster-wide one in settings only.
 RIGHTS.dev = RIGHTS["cluster-wide"];
 
-async function cleanUp(iso: Isolated | undefined): Promise<void> {
-  if (!iso) return;
-  const clusterObjects = iso.objects.filter(
-    (o) => o.kind === "ClusterRole" || o.kind === "ClusterRoleBinding",
-  );
-  for (const kind of ["ClusterRoleBinding", "ClusterRole"]) {
-    await deleteAll(
-      kind.toLowerCase(),
-      clusterObjects.filter((o) => o.kind === kind).map((o) => o.metadata!.name!),
-    );
-  }
-  await deleteAll("namespace", [...iso.namespaces.values()]);
-}
-
 describe.each(Object.keys(RIGHTS))("config/overlays/%s on a real API server", (overlay) => {
   let iso: Isolated;
   let applied: RunResult;
   const ns = (original: string) => iso.namespaces.get(original) ?? original;
 
   beforeAll(async () => {
-    iso = isolate(await kustomize(`config/overlays/${overlay}`), randomBytes(3).toString("hex"), LABEL);
-    // Namespaces the install expects to exist already, like istio-system (made by Istio's installer).
-    for (const name of iso.external) {
-      await kubectlOk(["create", "namespace", name]);
-      await kubectlOk(["label", "namespace", name, `${TEST_NAMESPACE_LABEL}=true`]);
-    }
-    applied = await apply(iso.objects);
+    ({ iso, applied } = await installIsolated(`config/overlays/${overlay}`));
   }, 120_000);
-  afterAll(() => cleanUp(iso));
+  afterAll(() => uninstall(iso));
 
   it("is accepted whole by server-side apply with strict field validation", async () => {
     expect(applied.stderr).not.toMatch(/error/i);
@@ -138,7 +118,7 @@ describe.each(Object.keys(RIGHTS))("config/overlays/%s on a real API server", (o
 
 describe("server-side apply of the manifests can fail", () => {
   let iso: Isolated | undefined;
-  afterAll(() => cleanUp(iso));
+  afterAll(() => uninstall(iso));
 
   it("refuses a misspelt field instead of dropping it", async () => {
     const objs = await kustomize("config/base");
@@ -163,14 +143,20 @@ describe("the CRDs of the cluster-wide install", () => {
 
 describe("config/rbac/namespace-selector", () => {
   let iso: Isolated | undefined;
-  afterAll(() => cleanUp(iso));
+  afterAll(() => uninstall(iso));
 
   it("lets the operator list and watch Namespaces, which it cannot do without the component", async () => {
-    iso = isolate(await kustomize("config/rbac/namespace-selector"), randomBytes(3).toString("hex"), LABEL);
+    const before = isolate(
+      await kustomize("config/rbac/namespace-selector"),
+      randomBytes(3).toString("hex"),
+      LABEL,
+    );
+    const without = { namespace: before.namespaces.get("knative-serving")!, name: "kroute" };
+    expect(await canI(without, "watch", "namespaces")).toBe(false);
+    const installed = await installIsolated("config/rbac/namespace-selector");
+    iso = installed.iso;
+    expect(installed.applied.code).toBe(0);
     const sa = { namespace: iso.namespaces.get("knative-serving")!, name: "kroute" };
-    expect(await canI(sa, "watch", "namespaces")).toBe(false);
-    const r = await apply(iso.objects);
-    expect(r.code).toBe(0);
     expect(await canI(sa, "list", "namespaces")).toBe(true);
     expect(await canI(sa, "watch", "namespaces")).toBe(true);
     expect(await canI(sa, "delete", "namespaces")).toBe(false);
