@@ -8,7 +8,6 @@ import { startControlPlane, type ControlPlane } from "../../test/envtest/control
 import { installCrds, installIstioCrds } from "../../test/envtest/crds.js";
 import { writeUserKubeconfig } from "../../test/envtest/pki.js";
 import { repoRoot } from "../../test/envtest/binaries.js";
-import { ensureKIngressCrd } from "../../src/reconcilers/ingress/testdata/envtest.js";
 import { ApiError, KubeClient } from "../../src/runtime/client.js";
 import { CORE, type KubeObject } from "../../src/runtime/kinds.js";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -36,7 +35,6 @@ export async function startBenchCluster(say: (line: string) => void): Promise<Be
   try {
     await installCrds(cp.kubeconfig, join(repoRoot(), "crds"));
     await installIstioCrds(cp.kubeconfig);
-    await ensureKIngressCrd(cp.kubeconfig);
     say(`control plane up: ${cp.apiserverUrl} (state in ${cp.dir})`);
     const operatorKubeconfig = await writeUserKubeconfig({
       pkiDir: cp.pkiDir,

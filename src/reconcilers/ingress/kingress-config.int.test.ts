@@ -9,7 +9,6 @@ import { CONFIG_ISTIO_NAME } from "../../config/istio.js";
 import { INVALID_CONFIG_REASON } from "../../config/store.js";
 import { path, split, withRule } from "./resources/testdata/ingress-fixtures.js";
 import {
-  ensureKIngressCrd,
   eventsAbout,
   getKIngress,
   getVirtualService,
@@ -26,7 +25,6 @@ let ns: string;
 let cfgNs: string;
 
 beforeAll(async () => {
-  await ensureKIngressCrd(process.env.KUBECONFIG ?? "");
   ns = await testNamespace("kingress-cfg");
   cfgNs = await testNamespace("kingress-cfg-system");
   env = await startIngressOperator([ns], cfgNs);

@@ -9,14 +9,7 @@ import { createUserKubeconfig, testNamespace } from "../../../test/envtest/jest-
 import { KINGRESS } from "../../apis/networking/kinds.js";
 import { KubeClient } from "../../runtime/client.js";
 import { path, split, withRule } from "./resources/testdata/ingress-fixtures.js";
-import {
-  ensureKIngressCrd,
-  getKIngress,
-  getVirtualService,
-  kingress,
-  until,
-  untilCondition,
-} from "./testdata/envtest.js";
+import { getKIngress, getVirtualService, kingress, until, untilCondition } from "./testdata/envtest.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const CLASS = "main-test.ingress.networking.knative.dev";
@@ -28,7 +21,6 @@ let ns: string;
 let cfgNs: string;
 
 beforeAll(async () => {
-  await ensureKIngressCrd(process.env.KUBECONFIG ?? "");
   client = KubeClient.fromDefault();
   ns = await testNamespace("kingress-main");
   cfgNs = await testNamespace("kingress-main-system");

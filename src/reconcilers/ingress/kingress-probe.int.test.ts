@@ -15,7 +15,6 @@ import { ingressHash } from "./resources/hash.js";
 import { path, split, withRule } from "./resources/testdata/ingress-fixtures.js";
 import {
   conditionOf,
-  ensureKIngressCrd,
   getKIngress,
   getVirtualService,
   kingress,
@@ -35,7 +34,6 @@ const SLICE_PORT = 8080;
 const clusterIP = (n: number) => `192.0.2.${n}`;
 
 beforeAll(async () => {
-  await ensureKIngressCrd(process.env.KUBECONFIG ?? "");
   ns = await testNamespace("kingress-probe");
   gwNs = await testNamespace("kingress-probe-gw");
   const cfgNs = await testNamespace("kingress-probe-system");

@@ -17,7 +17,6 @@ import { path, split, withRule, withTLS } from "./resources/testdata/ingress-fix
 import { makeCertificate, tlsSecret } from "./testdata/certs.js";
 import {
   conditionOf,
-  ensureKIngressCrd,
   eventsAbout,
   getKIngress,
   kingress,
@@ -33,7 +32,6 @@ let ns: string;
 let gwNs: string;
 
 beforeAll(async () => {
-  await ensureKIngressCrd(process.env.KUBECONFIG ?? "");
   ns = await testNamespace("kingress-tls");
   gwNs = await testNamespace("kingress-tls-gw");
   const cfgNs = await testNamespace("kingress-tls-system");

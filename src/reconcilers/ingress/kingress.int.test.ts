@@ -15,7 +15,6 @@ import { makeVirtualServices } from "./resources/virtualservice.js";
 import { localHosts, path, routeMeta, split, withRule } from "./resources/testdata/ingress-fixtures.js";
 import {
   conditionOf,
-  ensureKIngressCrd,
   eventsAbout,
   getKIngress,
   getVirtualService,
@@ -31,7 +30,6 @@ let ns: string;
 let cfgNs: string;
 
 beforeAll(async () => {
-  await ensureKIngressCrd(process.env.KUBECONFIG ?? "");
   ns = await testNamespace("kingress");
   cfgNs = await testNamespace("kingress-config");
   env = await startIngressOperator([ns], cfgNs);

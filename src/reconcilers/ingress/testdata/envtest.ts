@@ -1,12 +1,9 @@
 /**
- * Scaffolding for the KIngress integration tests (and the benchmark) on the real control plane: the KIngress CRD
- * when crds/ does not provide it yet, a Manager running only the "kingress" controller, ConfigMap edits, and
- * small readers for what the tests assert on. Never imported by operator code.
+ * Scaffolding for the KIngress integration tests on the real control plane: a Manager running only the
+ * "kingress" controller, ConfigMap edits, and small readers for what the tests assert on. Never imported by
+ * operator code.
  */
-import { fileURLToPath } from "node:url";
-import { installCrds } from "../../../../test/envtest/crds.js";
 import { waitFor } from "../../../../test/envtest/processes.js";
-import { RestClient } from "../../../../test/envtest/rest.js";
 import { VIRTUAL_SERVICE } from "../../../apis/istio/kinds.js";
 import type { KIngress } from "../../../apis/networking/ingress.js";
 import { INGRESS_CLASS_ANNOTATION, ISTIO_INGRESS_CLASS } from "../../../apis/networking/keys.js";
@@ -19,23 +16,6 @@ import { Manager } from "../../../runtime/manager.js";
 import { setupKIngressController, type KIngressController, type KIngressControllerOptions } from "../controller.js";
 import type { IVirtualService } from "../resources/istio-types.js";
 import { ingress, type IngressOption } from "../resources/testdata/ingress-fixtures.js";
-
-const CRD_FILE = fileURLToPath(new URL("./kingress-crd.yaml", import.meta.url));
-
-/** Installs the stand-in KIngress CRD unless the control plane already serves KIngresses. */
-export async function ensureKIngressCrd(kubeconfig: string): Promise<void> {
-  const rest = RestClient.fromKubeconfig(kubeconfig);
-  try {
-    const group = await rest.get<{ resources?: { name: string }[] } | undefined>(
-      `/apis/${KINGRESS.group}/${KINGRESS.version}`,
-      { allow404: true },
-    );
-    if (group?.resources?.some((r) => r.name === KINGRESS.plural)) return;
-  } finally {
-    rest.close();
-  }
-  await installCrds(kubeconfig, CRD_FILE);
-}
 
 export interface IngressEnv {
   /** The test's own client: what users and other controllers do. */
