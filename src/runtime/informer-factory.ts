@@ -30,6 +30,8 @@ export class InformerFactory {
   private readonly opts: InformerFactoryOptions;
   private readonly informers = new Map<string, SharedInformer>();
   private readonly pinned = new Set<SharedInformer>();
+  /** Namespaces some informers watch on top of the factory's scope (see alsoWatch). */
+  private readonly extras = new Map<SharedInformer, readonly string[]>();
   private scope: NamespaceScope;
   private started = false;
 
@@ -72,9 +74,13 @@ export class InformerFactory {
     for (const i of this.informers.values()) i.start();
   }
 
-  /** Resolves once every informer created so far has delivered its first full list. */
+  /**
+   * Resolves once every informer created so far has delivered its first full list. Informers that gained a
+   * namespace meanwhile (setNamespaces, alsoWatch) are waited for too.
+   */
   async waitForSync(signal?: AbortSignal): Promise<void> {
-    await Promise.all(this.all().map((i) => i.waitForSync(signal)));
+    do await Promise.all(this.all().map((i) => i.waitForSync(signal)));
+    while (!this.hasSynced());
   }
 
   hasSynced(): boolean {
@@ -90,7 +96,28 @@ export class InformerFactory {
   async setNamespaces(next: NamespaceScope): Promise<void> {
     this.scope = next;
     const movable = this.all().filter((i) => !this.pinned.has(i));
-    await Promise.all(movable.map((i) => i.setNamespaces(next)));
+    await Promise.all(movable.map((i) => i.setNamespaces(this.scopeOf(i))));
+  }
+
+  /**
+   * Lets one (unpinned) informer also watch `namespaces` besides the factory's scope, now and after every
+   * setNamespaces: e.g. Services of the namespace where shared infrastructure runs, next to the served ones.
+   * Replaces the informer's previous extra namespaces. Nothing changes while the scope is every namespace.
+   */
+  async alsoWatch(informer: SharedInformer<KubeObject>, namespaces: readonly string[]): Promise<void> {
+    if (this.pinned.has(informer) || !informer.kind.namespaced) return;
+    this.extras.set(informer, [...namespaces]);
+    await informer.setNamespaces(this.scopeOf(informer));
+  }
+
+  /** Whether the namespaced informers (without extras) watch `namespace`. */
+  covers(namespace: string): boolean {
+    return this.scope === "all" || this.scope.includes(namespace);
+  }
+
+  private scopeOf(informer: SharedInformer): NamespaceScope {
+    const extra = this.extras.get(informer) ?? [];
+    return this.scope === "all" || extra.length === 0 ? this.scope : [...this.scope, ...extra];
   }
 
   health(): { healthy: boolean; message?: string; informers: Record<string, InformerHealth> } {
