@@ -16,7 +16,21 @@ describe("flags", () => {
       logLevel: "info",
       ingressClass: "istio.ingress.networking.knative.dev",
       configNamespace: "knative-serving",
+      namespaces: [],
+      namespaceSelector: "",
+      allowedDomains: [],
     });
+  });
+
+  it("reads lists from the command line or the environment, and refuses two ways of scoping at once", () => {
+    const f = parseFlags(["--namespaces=team-a, team-b,", "--allowed-domains", "*.a.example.com"], {})!;
+    expect(f.namespaces).toEqual(["team-a", "team-b"]);
+    expect(f.allowedDomains).toEqual(["*.a.example.com"]);
+    expect(parseFlags([], { KROUTE_NAMESPACES: "x,y" })!.namespaces).toEqual(["x", "y"]);
+    expect(parseFlags([], { KROUTE_NAMESPACE_SELECTOR: "tenant=a" })!.namespaceSelector).toBe("tenant=a");
+    expect(() => parseFlags(["--namespaces=a", "--namespace-selector=t=a"], {})).toThrow(
+      /cannot be used together/,
+    );
   });
 
   it("prefers the command line over KROUTE_* over aliases over defaults", () => {

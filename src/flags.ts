@@ -29,6 +29,8 @@ const boolean = (help: string, def: boolean) =>
 /** Durations are given as "15s", "500ms", "2m" or a bare number of seconds; parsed to milliseconds. */
 const duration = (help: string, def: number) =>
   ({ type: "duration", help, default: def }) as FlagSpec<number>;
+/** Comma-separated values; empty entries are dropped. */
+const list = (help: string) => ({ type: "list", help, default: [] }) as FlagSpec<string[]>;
 
 const SA_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -69,6 +71,18 @@ export const FLAG_TABLE = {
   configNamespace: string(
     "Namespace of config-network, config-istio, config-domain and config-features.",
     DEFAULT_SYSTEM_NAMESPACE,
+  ),
+  namespaces: list(
+    "Serve only these namespaces (comma-separated). Default: every namespace. Not with --namespace-selector.",
+  ),
+  namespaceSelector: string(
+    "Serve the namespaces whose labels match this label selector (e.g. kroute.dev/tenant=team-a), following " +
+      'label changes without a restart. Default "": every namespace. Not with --namespaces.',
+    "",
+  ),
+  allowedDomains: list(
+    "Host names Routes may publish (comma-separated): example.com is that host only, *.example.com any host " +
+      "below it. A Route asking for another host gets DomainNotAllowed. Default: no restriction.",
   ),
 } satisfies Record<string, FlagSpec<unknown>>;
 
@@ -166,7 +180,11 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ? (spec.default as (e: NodeJS.ProcessEnv) => unknown)(env)
         : spec.default;
   }
-  return out as Flags;
+  const flags = out as Flags;
+  if (flags.namespaces.length > 0 && flags.namespaceSelector !== "") {
+    throw new FlagError("--namespaces and --namespace-selector cannot be used together");
+  }
+  return flags;
 }
 
 function showDefault(spec: FlagSpec<unknown>): string {

@@ -10,10 +10,13 @@ import { delimiter } from "node:path";
 import { pathToFileURL } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { helpText, parseFlags, type Flags } from "./flags.js";
+import { AccessMonitor } from "./runtime/access-monitor.js";
 import { KubeClient } from "./runtime/client.js";
+import type { NamespaceScope } from "./runtime/informer.js";
 import { newLogger, parseLogLevel } from "./runtime/logger.js";
 import { Manager } from "./runtime/manager.js";
 import { Metrics } from "./runtime/metrics.js";
+import { followNamespaceSelector, namespacesMatching } from "./runtime/namespace-selector.js";
 
 import { CONTROLLERS, type ControllerSetup } from "./reconcilers/index.js";
 
@@ -85,9 +88,18 @@ export async function run(
       onRequest: (verb, code) => metrics.restRequest(code || "<error>", verb),
     });
     const identity = `${hostname()}_${crypto.randomUUID()}`;
+    // Refused requests show up as one error line each and in /readyz, not only as retries.
+    const access = new AccessMonitor({ log });
+    const selector = flags.namespaceSelector;
+    const namespaces: NamespaceScope = selector
+      ? await namespacesMatching(client, selector)
+      : flags.namespaces.length > 0
+        ? flags.namespaces
+        : "all";
     const mgr = new Manager({
-      client,
+      client: access.wrap(client),
       log,
+      namespaces,
       metrics,
       metricsBindAddress: flags.metricsBindAddress,
       healthProbeBindAddress: flags.healthProbeBindAddress,
@@ -103,11 +115,19 @@ export async function run(
           }
         : undefined,
     });
+    mgr.readyz.set("access", access.check);
+    if (selector) followNamespaceSelector(mgr.informers, selector, namespaces as string[], log);
     for (const setup of opts.controllers ?? CONTROLLERS) await setup(mgr, flags);
     if (opts.stop?.aborted) return 0;
     opts.stop?.addEventListener("abort", () => void mgr.stop(), { once: true });
     await mgr.start();
-    log.info("started", { leaderElection: flags.leaderElect, identity });
+    log.info("started", {
+      leaderElection: flags.leaderElect,
+      identity,
+      ingressClass: flags.ingressClass,
+      namespaces: namespaces === "all" ? "all" : namespaces.join(","),
+      namespaceSelector: selector || undefined,
+    });
     const exit = await mgr.done();
     if (exit.reason === "stopped") return 0;
     io.stderr(
