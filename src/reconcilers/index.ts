@@ -26,6 +26,10 @@ export const CONTROLLERS: ControllerSetup[] = [
     setupRevisionController(mgr);
   },
   (mgr, flags) => {
-    setupRouteController(mgr, { configNamespace: flags.configNamespace });
+    setupRouteController(mgr, {
+      configNamespace: flags.configNamespace,
+      ingressClass: flags.ingressClass,
+      allowedDomains: flags.allowedDomains,
+    });
   },
 ];

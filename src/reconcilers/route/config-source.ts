@@ -45,6 +45,27 @@ export function routeConfigFromStore(store: ConfigStore): RouteConfigSource {
   };
 }
 
+/**
+ * `source` with its KIngress class replaced by `ingressClass`: the class of the kroute running the Route
+ * controller, so the KIngresses its Routes produce are the ones its own KIngress controller serves (config-network's
+ * `ingress-class` is then not read; a Route's own class annotation still wins).
+ */
+export function withIngressClass(source: RouteConfigSource, ingressClass: string): RouteConfigSource {
+  let seen: RouteConfig | undefined;
+  let config: RouteConfig | undefined;
+  return {
+    current: () => {
+      const next = source.current();
+      if (next !== seen || !config) {
+        seen = next;
+        config = { ...next, network: { ...next.network, ingressClass } };
+      }
+      return config;
+    },
+    onChange: source.onChange,
+  };
+}
+
 /** A fixed configuration (defaults unless given), for tools and tests that do not watch ConfigMaps. */
 export function staticRouteConfig(config: RouteConfig = defaultRouteConfig()): RouteConfigSource {
   return { current: () => config };

@@ -3,7 +3,13 @@
  * then write the KIngress and the placeholder Services and report their state in the Route's status. Traffic that
  * cannot be resolved, or a configuration that cannot be routed, stops before the first write, so the KIngress keeps
  * the last good routing. The wrapper (kind-reconciler.ts) handles conditions init, observedGeneration and the
- * status write. No finalizer: ownerReferences let garbage collection remove the KIngress and Services.
+ * status write. No finalizer: ownerReferences let garbage collection remove the KIngress and Services, and
+ * host claims are released by the domainclaim controller once no KIngress of the namespace uses them.
+ *
+ * External hosts go through host admission before they reach the KIngress: a host outside --allowed-domains or
+ * claimed by another namespace is left out of the KIngress (the Route's other hosts are still served, and the
+ * namespace holding the host keeps serving it) and the Route reports IngressReady False with DomainNotAllowed or
+ * DomainAlreadyClaimed.
  */
 import type { IIngress } from "@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/Ingress";
 import type { IConfiguration } from "@kubernetes-models/knative/serving.knative.dev/v1/Configuration";
@@ -20,12 +26,16 @@ import type { KindReconciler } from "../../runtime/kind-reconciler.js";
 import { apiVersionOf, type KubeObject } from "../../runtime/kinds.js";
 import type { ReconcileContext } from "../../runtime/reconcile.js";
 import type { Store } from "../../runtime/store.js";
+import { ClaimError, type HostAdmission, type HostRefusals } from "../domainclaim/claims.js";
+import { claimableHosts, withoutHosts } from "../domainclaim/hosts.js";
 import { planRoute, type RoutePlan } from "./plan.js";
 import { desiredPlaceholders, reconcilePlaceholders } from "./placeholders.js";
 import type { RouteConfig } from "./resources/config.js";
 import { RouteConfigError } from "./resources/errors.js";
 import {
   markBuildError,
+  markClaimFailed,
+  markHostsRefused,
   markPlaceholderNotOwned,
   markTLSNotEnabled,
   markTrafficAssigned,
@@ -43,6 +53,8 @@ export interface RouteReconcilerDeps {
   configurations: Store;
   revisions: Store;
   services: Store;
+  /** Claims external hosts before they are published; without it every host is published as planned. */
+  hosts?: HostAdmission;
 }
 
 export class RouteReconciler implements KindReconciler<RouteObject> {
@@ -81,8 +93,10 @@ export class RouteReconciler implements KindReconciler<RouteObject> {
     markTLSNotEnabled(m);
 
     const owner = { ...route, apiVersion: apiVersionOf(ROUTE), kind: ROUTE.kind } as KubeObject;
-    const kingress = await this.applyIngress(m, owner, plan.ingress);
+    const admitted = await this.admitHosts(m, route, plan.ingress, config.domains.clusterDomain);
+    const kingress = await this.applyIngress(m, owner, admitted.ingress);
     propagateIngressReady(m, kingress);
+    if (admitted.refused) markHostsRefused(m, admitted.refused);
     try {
       const wanted = desiredPlaceholders(route, plan, kingress, config);
       await reconcilePlaceholders(this.deps, owner, wanted);
@@ -92,6 +106,30 @@ export class RouteReconciler implements KindReconciler<RouteObject> {
       }
       throw err;
     }
+  }
+
+  /** The KIngress without the hosts this Route may not publish, and those hosts by reason. */
+  private async admitHosts(
+    m: ConditionManager,
+    route: RouteObject,
+    ingress: IIngress,
+    clusterDomain: string,
+  ): Promise<{ ingress: IIngress; refused?: HostRefusals }> {
+    const { namespace = "", name = "" } = route.metadata ?? {};
+    if (!this.deps.hosts) return { ingress };
+    let refused: HostRefusals;
+    try {
+      refused = await this.deps.hosts.admit(
+        namespace,
+        name,
+        claimableHosts(ingress, namespace, clusterDomain),
+      );
+    } catch (err) {
+      if (err instanceof ClaimError) markClaimFailed(m, err.message);
+      throw err;
+    }
+    const out = new Set([...refused.notAllowed, ...refused.claimedElsewhere]);
+    return out.size === 0 ? { ingress } : { ingress: withoutHosts(ingress, out), refused };
   }
 
   private async applyIngress(m: ConditionManager, owner: KubeObject, desired: IIngress): Promise<IIngress> {

@@ -7,6 +7,8 @@ import { RouteConfigError } from "./errors.js";
 import {
   makeRouteStatusFields,
   markBuildError,
+  markClaimFailed,
+  markHostsRefused,
   markIngressNotConfigured,
   markPlaceholderNotOwned,
   markTLSNotEnabled,
@@ -213,5 +215,31 @@ describe("conditions", () => {
       reason: "Unknown",
       message: "boom",
     });
+  });
+
+  it("hosts left out of the KIngress make IngressReady False over a Ready KIngress", () => {
+    const { m, status } = manage();
+    markTrafficAssigned(m);
+    propagateIngressReady(m, kingress(2, 2, { type: "Ready", status: "True" }));
+    markTLSNotEnabled(m);
+    markHostsRefused(m, { notAllowed: [], claimedElsewhere: ["web.example.com"] });
+    expect(get(status, "Ready")).toEqual({
+      status: "False",
+      reason: "DomainAlreadyClaimed",
+      message: 'The domain name "web.example.com" is already in use by another namespace.',
+    });
+    markHostsRefused(m, {
+      notAllowed: ["a.example.org", "b.example.org"],
+      claimedElsewhere: ["x.example.com"],
+    });
+    expect(get(status, "IngressReady")).toEqual({
+      status: "False",
+      reason: "DomainNotAllowed",
+      message:
+        'The domain names "a.example.org", "b.example.org" are not among the domains this kroute may publish. ' +
+        'The domain name "x.example.com" is already in use by another namespace.',
+    });
+    markClaimFailed(m, "cannot create the ClusterDomainClaim");
+    expect(get(status, "IngressReady")?.reason).toBe("DomainClaimFailed");
   });
 });

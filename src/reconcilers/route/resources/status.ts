@@ -125,6 +125,40 @@ export function markPlaceholderNotOwned(
   );
 }
 
+export const DOMAIN_ALREADY_CLAIMED = "DomainAlreadyClaimed";
+export const DOMAIN_NOT_ALLOWED = "DomainNotAllowed";
+export const DOMAIN_CLAIM_FAILED = "DomainClaimFailed";
+
+/**
+ * Hosts left out of the KIngress: IngressReady False (so Ready False), whatever the KIngress says about the
+ * hosts it does serve. A host outside the allowed domains is named first: no waiting will ever fix it.
+ */
+export function markHostsRefused(
+  m: ConditionManager,
+  refused: { notAllowed: readonly string[]; claimedElsewhere: readonly string[] },
+): void {
+  const sentences: string[] = [];
+  if (refused.notAllowed.length > 0) {
+    sentences.push(`${names(refused.notAllowed)} not among the domains this kroute may publish.`);
+  }
+  if (refused.claimedElsewhere.length > 0) {
+    sentences.push(`${names(refused.claimedElsewhere)} already in use by another namespace.`);
+  }
+  if (sentences.length === 0) return;
+  const reason = refused.notAllowed.length > 0 ? DOMAIN_NOT_ALLOWED : DOMAIN_ALREADY_CLAIMED;
+  m.markFalse(ROUTE_CONDITIONS.INGRESS_READY, reason, sentences.join(" "));
+}
+
+function names(hosts: readonly string[]): string {
+  const quoted = hosts.map((h) => `"${h}"`).join(", ");
+  return hosts.length === 1 ? `The domain name ${quoted} is` : `The domain names ${quoted} are`;
+}
+
+/** Whether the hosts may be published could not be found out (e.g. the claim could not be created). */
+export function markClaimFailed(m: ConditionManager, message: string): void {
+  m.markUnknown(ROUTE_CONDITIONS.INGRESS_READY, DOMAIN_CLAIM_FAILED, message);
+}
+
 /** CertificateProvisioned while external-domain-tls is off. */
 export function markTLSNotEnabled(m: ConditionManager): void {
   m.markTrueWithReason(
