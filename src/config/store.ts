@@ -73,6 +73,7 @@ export class ConfigStore {
   private readonly seen = new Map<string, ConfigMapObject>();
   private readonly listeners = new Set<{ fn: ConfigListener; keys?: ReadonlySet<SectionKey> }>();
   private current?: ConfigSnapshot;
+  private source?: Informer<ConfigMapObject>;
 
   constructor(opts: ConfigStoreOptions = {}) {
     this.namespace = opts.namespace ?? DEFAULT_SYSTEM_NAMESPACE;
@@ -108,8 +109,14 @@ export class ConfigStore {
     return () => this.listeners.delete(entry);
   }
 
+  /** Resolves once the ConfigMaps have been read (at once when the store is not fed by an informer). */
+  synced(): Promise<void> {
+    return this.source ? this.source.waitForSync() : Promise.resolve();
+  }
+
   /** Feeds the store from an informer of ConfigMaps (objects of other namespaces are ignored). */
   watch(informer: Informer<ConfigMapObject>): void {
+    this.source = informer;
     const handler: EventHandler<ConfigMapObject> = {
       onAdd: (cm) => this.upsert(cm),
       onUpdate: (_old, cm) => this.upsert(cm),

@@ -12,6 +12,7 @@ import { KINGRESS } from "../../apis/networking/kinds.js";
 import { DEFAULT_SYSTEM_NAMESPACE } from "../../config/istio.js";
 import { configStoreFor, type ConfigStore } from "../../config/store.js";
 import type { Controller } from "../../runtime/controller.js";
+import type { NamespaceScope, SharedInformer } from "../../runtime/informer.js";
 import { kindReconciler } from "../../runtime/kind-reconciler.js";
 import { CORE, objectKey, type KubeObject } from "../../runtime/kinds.js";
 import type { Manager } from "../../runtime/manager.js";
@@ -25,6 +26,7 @@ import { readyAddresses, SERVICE_NAME_LABEL } from "./targets.js";
 import {
   COPY_INGRESS_INDEX,
   copyIngressIndex,
+  gatewayNamespaces,
   gatewayServiceKeys,
   hasIngressClass,
   ingressClassPredicate,
@@ -63,6 +65,10 @@ export interface KIngressController {
   config: ConfigStore;
 }
 
+function watches(informer: { namespaces: NamespaceScope }, namespace: string): boolean {
+  return informer.namespaces === "all" || informer.namespaces.includes(namespace);
+}
+
 /** Secrets are cached only when they can be TLS certificates: the field selector keeps the rest out of memory. */
 export const TLS_SECRETS = { fieldSelector: `type=${TLS_SECRET_TYPE}` };
 
@@ -77,9 +83,10 @@ export function setupKIngressController(
   const secretInformer = mgr.informers.informerFor<ISecret & KubeObject>(CORE.SECRET, TLS_SECRETS);
   secretInformer.addIndex(COPY_INGRESS_INDEX, copyIngressIndex);
   const sliceInformer = mgr.informers.informerFor<IEndpointSlice & KubeObject>(CORE.ENDPOINT_SLICE);
+  const serviceInformer = mgr.informers.informerFor<IService & KubeObject>(CORE.SERVICE);
   const stores: IngressStores = {
     ingresses: ingressInformer.store,
-    services: mgr.informers.informerFor<IService & KubeObject>(CORE.SERVICE).store,
+    services: serviceInformer.store,
     endpointSlices: sliceInformer.store,
     tlsSecrets: secretInformer.store,
   };
@@ -98,8 +105,31 @@ export function setupKIngressController(
     await prober.stop();
   });
 
+  // The gateway Services, their EndpointSlices and the TLS secret copies live in the gateway namespaces named by
+  // config-istio: a kroute serving a few namespaces watches those kinds there too (and nothing else there).
+  const gatewayInformers = [serviceInformer, sliceInformer, secretInformer] as unknown as SharedInformer[];
+  const watchGateways = () => {
+    const namespaces = gatewayNamespaces(config.snapshot().istio);
+    for (const informer of gatewayInformers) {
+      mgr.informers.alsoWatch(informer, namespaces).catch((err) => {
+        mgr.log.error("watching the gateway namespaces failed", { namespaces, error: String(err) });
+      });
+    }
+  };
+  // Only once config-istio has been read: the defaults may name a namespace this kroute may not read.
+  void config.synced().then(() => {
+    watchGateways();
+    config.subscribe(watchGateways, ["istio"]);
+  });
+  const gatewaysVisible = () =>
+    gatewayNamespaces(config.snapshot().istio).every((ns) =>
+      [serviceInformer, sliceInformer].every((i) => watches(i, ns) && i.hasSynced()),
+    );
+
   const kind = new KIngressReconciler({
     config: () => config.snapshot(),
+    gatewaysVisible,
+    serves: (ns) => mgr.informers.covers(ns),
     client: mgr.client,
     writer: mgr.writer,
     recorder: mgr.recorder,

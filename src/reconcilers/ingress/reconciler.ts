@@ -69,12 +69,23 @@ export interface KIngressReconcilerDeps {
   stores: IngressStores;
   prober: { probe(req: ProbeRequest): boolean; cancel(key: string): void };
   now?: () => Date;
+  /**
+   * Whether the caches cover the gateway namespaces (their Services and EndpointSlices are watched and listed):
+   * until then, no pod to probe would wrongly read as "nothing to wait for". Default: always.
+   */
+  gatewaysVisible?: () => boolean;
+  /** Whether this kroute serves `namespace`: TLS secrets elsewhere are refused, never read. Default: all. */
+  serves?: (namespace: string) => boolean;
 }
 
+/** A TLS secret outside the served namespaces (a namespace-scoped kroute reads none there). */
+export const REASON_SECRET_OUT_OF_SCOPE = "SecretOutOfScope";
 /** A missing or non-TLS secret is not watched: look again this often. */
 const SECRET_RECHECK_MS = 60_000;
 /** A name taken by someone else: look again this often (its deletion may not reach us as an event). */
 const NOT_OWNED_RECHECK_MS = 60_000;
+/** Gateway namespaces not in the caches yet (just configured): look again this often. */
+const GATEWAY_CACHE_RECHECK_MS = 2_000;
 /** Certificates are checked again when the first one expires, and at least this often. */
 const CERT_RECHECK_MAX_MS = 12 * 3600_000;
 
@@ -92,6 +103,12 @@ export class KIngressReconciler implements KindReconciler<KIngress & KubeObject>
     const problems = validateIngress(ing);
     if (problems.length > 0) {
       return this.fail(obj, configuredBefore, REASON_INVALID_SPEC, formatFieldErrors(problems));
+    }
+    const outside = tlsSecretRefs(ing).find((ref) => !(this.deps.serves?.(ref.split("/")[0]) ?? true));
+    if (outside) {
+      const msg = `secret ${outside} is in a namespace this kroute does not serve; it was not read`;
+      this.fail(obj, configuredBefore, REASON_SECRET_OUT_OF_SCOPE, msg);
+      return { requeueAfterMs: SECRET_RECHECK_MS };
     }
     const now = this.now();
     const secrets = await this.readSecrets(ing);
@@ -129,10 +146,12 @@ export class KIngressReconciler implements KindReconciler<KIngress & KubeObject>
     }
     await this.deleteStaleCopies(obj, copies);
     markNetworkConfigured(obj);
-    if (readyBefore || this.gatewaysServe(obj, plan, ctx)) {
+    const visible = plan.meshOnly || (this.deps.gatewaysVisible?.() ?? true);
+    if (readyBefore || (visible && this.gatewaysServe(obj, plan, ctx))) {
       markLoadBalancerReady(obj, plan.publicLB, plan.privateLB);
     } else {
       markLoadBalancerNotReady(obj);
+      if (!visible) return { requeueAfterMs: GATEWAY_CACHE_RECHECK_MS };
     }
     const recheck = recheckAfterMs(tls.notAfter, now, CERT_RECHECK_MAX_MS);
     return recheck ? { requeueAfterMs: recheck } : undefined;

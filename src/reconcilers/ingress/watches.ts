@@ -70,6 +70,12 @@ export function gatewayServiceKeys(istio: IstioConfig): Set<string> {
   );
 }
 
+/** The namespaces of the gateway Services in the configuration, sorted. */
+export function gatewayNamespaces(istio: IstioConfig): string[] {
+  const all = [...istio.externalGateways, ...istio.localGateways].map((g) => gatewayServiceRef(g).namespace);
+  return [...new Set(all)].sort();
+}
+
 export interface MapContext {
   ingresses: Store<KIngress & KubeObject>;
   ingressClass: string;
