@@ -20,7 +20,7 @@ import { testNamespace } from "../test/envtest/jest-helpers.js";
 import { ensureBuilt } from "./lib/build.js";
 import { installKroute, type KrouteInstall } from "./lib/install.js";
 import { Kubectl } from "./lib/kubectl.js";
-import { hasFlag, startOperator, type RunningOperator } from "./lib/operator.js";
+import { startOperator, type RunningOperator } from "./lib/operator.js";
 
 export { Kubectl } from "./lib/kubectl.js";
 export * from "./lib/wait.js";
@@ -57,16 +57,14 @@ export function e2eEnvironment(name: string, namespacePrefixes: string[]): E2eEn
       env.kubectl = new Kubectl(controlPlane().kubeconfig);
       for (const prefix of namespacePrefixes) env.namespaces.push(await testNamespace(prefix));
       env.install = await installKroute(env.kubectl, { workDir, suffix });
-      // Serve only this file's namespaces, so the operator cannot touch what other test files run at the same
-      // time. A build without --namespaces serves every namespace (noted in the log).
-      const scoped = hasFlag(main, "namespaces");
-      if (!scoped) say(`${name}: this kroute has no --namespaces flag; it serves every namespace`);
+      // Serve only this file's namespaces (--namespaces), so the operator cannot touch what other test files
+      // run at the same time on the same control plane.
       env.operator = await startOperator({
         main,
         kubeconfig: env.install.operatorKubeconfig,
         systemNamespace: env.install.systemNamespace,
         logFile: join(workDir, "operator.log"),
-        namespaces: scoped ? env.namespaces : undefined,
+        namespaces: env.namespaces,
       });
     } catch (err) {
       failed = true;

@@ -4,7 +4,6 @@
  * under the control plane's process rules (test/envtest/processes.ts): the kernel kills it if the process that
  * started it dies, so a crashed or killed test run leaves no operator behind.
  */
-import { spawnSync } from "node:child_process";
 import { freePort, startProcess, type ManagedProcess } from "../../test/envtest/processes.js";
 
 export interface OperatorOptions {
@@ -31,12 +30,6 @@ export interface RunningOperator {
   logTail(lines?: number): string;
   /** SIGTERM (a graceful stop: the Lease is released), SIGKILL after 40 s; resolves with the exit code. */
   stop(): Promise<number | string>;
-}
-
-/** Whether this build of the operator knows the flag `--<name>` (read from its --help). */
-export function hasFlag(main: string, name: string): boolean {
-  const help = spawnSync(process.execPath, [main, "--help"], { encoding: "utf8" });
-  return help.stdout.includes(`--${name}`);
 }
 
 export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
