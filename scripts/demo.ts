@@ -11,8 +11,8 @@
  *   npm run demo -- --exit-when-ready     cleans up and exits 0 once Ready (exit 1 on failure or timeout)
  */
 import { appendFileSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot } from "../test/envtest/binaries.js";
+import { dirname, join } from "node:path";
+import { controlPlaneBinaries, repoRoot } from "../test/envtest/binaries.js";
 import { onSignalStop } from "../test/envtest/cleanup.js";
 import { startControlPlane, type ControlPlane } from "../test/envtest/control-plane.js";
 import { installCrds, installIstioCrds } from "../test/envtest/crds.js";
@@ -62,6 +62,12 @@ async function startCluster(run: Running): Promise<ControlPlane> {
     "   Running and Ready; Deployments, Endpoints and garbage collection are the real Kubernetes controllers.",
   );
   const started = Date.now();
+  say(
+    "   etcd, kube-apiserver, kube-controller-manager: tools/build-control-plane.sh (the first run builds them",
+  );
+  say("   from their Go modules, several minutes; later runs find them in the cache at once)");
+  const bins = await controlPlaneBinaries();
+  say(`   binaries ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${dirname(bins.etcd)}`);
   const cp = await startControlPlane({ log: (line) => say(`   ${line}`) });
   run.controlPlane = cp;
   await installCrds(cp.kubeconfig, join(repoRoot(), "crds"));
