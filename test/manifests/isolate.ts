@@ -3,8 +3,10 @@
  * same time: every namespace (knative-serving, istio-system, team-a, ...) and every cluster-scoped name gets
  * a suffix, and every reference to them (binding subjects, ClusterRole references) follows. Nothing else
  * changes, so what the API server accepts or refuses is what it would do with the real install.
+ * config-istio names namespaces too (of the Gateways and of their Services), so its gateway lists follow.
  * CRDs keep their names (fixed by their group) and are handed back apart, to be applied as a dry run.
  */
+import YAML from "yaml";
 import type { KubeObject } from "../../src/runtime/kinds.js";
 
 export interface Isolated {
@@ -76,8 +78,29 @@ export function isolate(objs: KubeObject[], suffix: string, label: Record<string
         binding.roleRef.name = name;
       }
     }
+    if (o.kind === "ConfigMap" && meta.name === "config-istio") mapGatewayLists(o, mapNs);
     objects.push(o);
   }
   const external = [...namespaces.keys()].filter((ns) => !created.has(ns)).map((ns) => namespaces.get(ns)!);
   return { objects, crds, namespaces, external, clusterNames };
+}
+
+interface GatewayEntry {
+  namespace: string;
+  service: string;
+}
+
+/** Moves the Gateways and gateway Services of config-istio's lists (`<svc>.<namespace>.svc...`) along. */
+function mapGatewayLists(cm: KubeObject, mapNs: (ns: string) => string): void {
+  const data = cm.data as Record<string, string>;
+  for (const key of ["external-gateways", "local-gateways"]) {
+    if (!data[key]) continue;
+    const entries = YAML.parse(data[key]) as GatewayEntry[];
+    for (const e of entries) {
+      e.namespace = mapNs(e.namespace);
+      const [name, ns, ...rest] = e.service.split(".");
+      e.service = [name, mapNs(ns), ...rest].join(".");
+    }
+    data[key] = YAML.stringify(entries);
+  }
 }

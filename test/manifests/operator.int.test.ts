@@ -41,7 +41,7 @@ async function httpStatus(url: string): Promise<number> {
   }
 }
 
-describe.each(["cluster-wide"])("kroute run as config/overlays/%s runs it", (overlay) => {
+describe.each(["cluster-wide", "tenant", "dev"])("kroute run as config/overlays/%s runs it", (overlay) => {
   let iso: Isolated;
   beforeAll(async () => {
     const installed = await installIsolated(`config/overlays/${overlay}`);
