@@ -39,7 +39,7 @@ describe.each(["cluster-wide", "tenant", "dev"])("config/overlays/%s", (overlay)
     for (const name of CONFIG_MAPS) expect(find(objs, "ConfigMap", name, ns)).toBeDefined();
   });
 
-  it("reconciles the ingress class that its Routes stamp on their KIngresses", () => {
+  it("keeps config-network's ingress-class equal to the class it reconciles and gives its Routes", () => {
     const network = parseNetworkConfig(configData(find(objs, "ConfigMap", "config-network", ns)));
     expect(envValue(deployment, "KROUTE_INGRESS_CLASS")).toBe(network.ingressClass);
   });
