@@ -80,7 +80,8 @@ export function e2eEnvironment(name: string, namespacePrefixes: string[]): E2eEn
     }
     const code = await env.operator?.stop();
     await env.install?.uninstall();
-    if (failed || (code !== undefined && code !== 0)) {
+    // Kept only when there is something to read: a set-up that failed before the operator started has no log.
+    if ((failed || (code !== undefined && code !== 0)) && env.operator) {
       process.stderr.write(`kroute e2e: ${name}: operator log kept in ${workDir}/operator.log\n`);
     } else {
       rmSync(workDir, { recursive: true, force: true });
