@@ -67,6 +67,10 @@ describe.each(["cluster-wide", "tenant", "dev"])("kroute run as config/overlays/
       KROUTE_KUBECONFIG: kubeconfig,
       PATH: process.env.PATH ?? "",
     };
+    // A cluster-wide install would reconcile the ksvcs of every other test file running against the same
+    // control plane, with this install's config; keep it to its own namespace. Its RBAC is still the
+    // cluster-wide one, which is what this test checks.
+    env.KROUTE_NAMESPACES ??= ns;
     let output = "";
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: repoPath("."), env });
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
