@@ -26,6 +26,7 @@ import { LeaderElector, type LeaderElectionOptions, type LeadershipEnd } from ".
 import { nopLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { preflight, SELF_SUBJECT_ACCESS_REVIEW, waitForCaches, type AccessCheck } from "./startup.js";
+import { setMaxListeners } from "node:events";
 
 export type LeaderElectionConfig = Pick<
   LeaderElectionOptions,
@@ -87,6 +88,9 @@ export class Manager {
   private readonly donePromise = new Promise<ManagerExit>((resolve) => (this.resolveDone = resolve));
 
   constructor(opts: ManagerOptions) {
+    // Every informer and controller waits on these two signals; a dozen of them is normal, not a leak,
+    // so Node's warning threshold of 10 listeners is raised for them.
+    setMaxListeners(100, this.stopElection.signal, this.leading.signal);
     this.opts = opts;
     this.client = opts.client;
     this.log = opts.log ?? nopLogger();
