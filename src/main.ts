@@ -11,9 +11,9 @@ import { pathToFileURL } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { helpText, parseFlags, type Flags } from "./flags.js";
 import { AccessMonitor } from "./runtime/access-monitor.js";
-import { KubeClient } from "./runtime/client.js";
+import { KubeClient, type ApiClient } from "./runtime/client.js";
 import type { NamespaceScope } from "./runtime/informer.js";
-import { newLogger, parseLogLevel } from "./runtime/logger.js";
+import { newLogger, parseLogLevel, type Logger } from "./runtime/logger.js";
 import { Manager } from "./runtime/manager.js";
 import { Metrics } from "./runtime/metrics.js";
 import { followNamespaceSelector, namespacesMatching } from "./runtime/namespace-selector.js";
@@ -59,6 +59,54 @@ function oneLine(err: unknown): string {
   return message.replace(/\s*\n\s*/g, " ").trim();
 }
 
+export interface OperatorParts {
+  client: ApiClient;
+  log: Logger;
+  metrics?: Metrics;
+  /** This replica's leader election identity. */
+  identity?: string;
+  controllers?: ControllerSetup[];
+}
+
+/**
+ * The operator as `run` builds it, not started: a Manager over the namespaces the flags choose (following the
+ * namespace selector), refused requests reported in /readyz, and every controller registered.
+ */
+export async function newOperator(flags: Flags, parts: OperatorParts): Promise<Manager> {
+  const { client, log } = parts;
+  // Refused requests show up as one error line each and in /readyz, not only as retries.
+  const access = new AccessMonitor({ log });
+  const selector = flags.namespaceSelector;
+  const namespaces: NamespaceScope = selector
+    ? await namespacesMatching(client, selector)
+    : flags.namespaces.length > 0
+      ? flags.namespaces
+      : "all";
+  const mgr = new Manager({
+    client: access.wrap(client),
+    log,
+    namespaces,
+    metrics: parts.metrics,
+    metricsBindAddress: flags.metricsBindAddress,
+    healthProbeBindAddress: flags.healthProbeBindAddress,
+    host: hostname(),
+    leaderElection: flags.leaderElect
+      ? {
+          namespace: flags.leaseNamespace,
+          name: flags.leaseName,
+          identity: parts.identity ?? `${hostname()}_${crypto.randomUUID()}`,
+          leaseDurationMs: flags.leaseDuration,
+          renewDeadlineMs: flags.renewDeadline,
+          retryPeriodMs: flags.retryPeriod,
+        }
+      : undefined,
+  });
+  mgr.readyz.set("access", access.check);
+  if (selector) followNamespaceSelector(mgr.informers, selector, namespaces as string[], log);
+  for (const setup of parts.controllers ?? CONTROLLERS) await setup(mgr, flags);
+  return mgr;
+}
+
 /**
  * Runs kroute and resolves with the process exit code. `stop` aborting is the graceful shutdown request
  * (wired to SIGTERM/SIGINT by the caller).
@@ -88,45 +136,17 @@ export async function run(
       onRequest: (verb, code) => metrics.restRequest(code || "<error>", verb),
     });
     const identity = `${hostname()}_${crypto.randomUUID()}`;
-    // Refused requests show up as one error line each and in /readyz, not only as retries.
-    const access = new AccessMonitor({ log });
-    const selector = flags.namespaceSelector;
-    const namespaces: NamespaceScope = selector
-      ? await namespacesMatching(client, selector)
-      : flags.namespaces.length > 0
-        ? flags.namespaces
-        : "all";
-    const mgr = new Manager({
-      client: access.wrap(client),
-      log,
-      namespaces,
-      metrics,
-      metricsBindAddress: flags.metricsBindAddress,
-      healthProbeBindAddress: flags.healthProbeBindAddress,
-      host: hostname(),
-      leaderElection: flags.leaderElect
-        ? {
-            namespace: flags.leaseNamespace,
-            name: flags.leaseName,
-            identity,
-            leaseDurationMs: flags.leaseDuration,
-            renewDeadlineMs: flags.renewDeadline,
-            retryPeriodMs: flags.retryPeriod,
-          }
-        : undefined,
-    });
-    mgr.readyz.set("access", access.check);
-    if (selector) followNamespaceSelector(mgr.informers, selector, namespaces as string[], log);
-    for (const setup of opts.controllers ?? CONTROLLERS) await setup(mgr, flags);
+    const mgr = await newOperator(flags, { client, log, metrics, identity, controllers: opts.controllers });
     if (opts.stop?.aborted) return 0;
     opts.stop?.addEventListener("abort", () => void mgr.stop(), { once: true });
     await mgr.start();
+    const scope = mgr.informers.namespaces;
     log.info("started", {
       leaderElection: flags.leaderElect,
       identity,
       ingressClass: flags.ingressClass,
-      namespaces: namespaces === "all" ? "all" : namespaces.join(","),
-      namespaceSelector: selector || undefined,
+      namespaces: scope === "all" ? "all" : scope.join(","),
+      namespaceSelector: flags.namespaceSelector || undefined,
     });
     const exit = await mgr.done();
     if (exit.reason === "stopped") return 0;
