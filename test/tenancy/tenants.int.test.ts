@@ -1,5 +1,5 @@
 /**
- * Several krouts side by side on one control plane: two tenant installs of config/overlays/tenant, each
+ * Several kroute instances side by side on one control plane: two tenant installs of config/overlays/tenant, each
  * instance authenticated as its own ServiceAccount with exactly the install's RBAC (the second with an ingress
  * class of its own), and a cluster-wide kroute (cluster-wide rights) serving the namespaces a label selector
  * picks, tenants' namespaces left out. They must stay out of each other's way, settle host conflicts through
@@ -103,7 +103,7 @@ const untilKsvc = (ns: string, name: string, status: "True" | "False") =>
   untilKsvcReady(admin, ns, name, status);
 const claimOf = (host: string) => claimHolderOf(admin, host);
 
-describe("tenant krouts and a cluster-wide kroute on one control plane", () => {
+describe("tenant kroute instances and a cluster-wide one on one control plane", () => {
   it("each serves its own namespaces with its own class and reads nothing of the others", async () => {
     await admin.create(KSERVICE, ksvc(a.tenantNs, "hello-a"));
     await admin.create(KSERVICE, ksvc(b.tenantNs, "hello-b"));

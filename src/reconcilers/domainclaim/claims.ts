@@ -2,7 +2,7 @@
  * Host admission for Routes: before a KIngress publishes a host, the host must be allowed for this kroute
  * (--allowed-domains) and held by the Route's namespace through a ClusterDomainClaim. A host nobody claims is
  * claimed on the spot by creating the claim; the API server lets exactly one create of a name succeed, so two
- * namespaces (or two krouts) racing for a host cannot both win. An AlreadyExists answer means someone holds it:
+ * namespaces (or two kroute instances) racing for a host cannot both win. An AlreadyExists answer means someone holds it:
  * the claim is read and its namespace decides.
  *
  * Hosts a Route stops asking for are handed to `release`, which deletes their claims once no Route and no
