@@ -16,7 +16,8 @@ import type { NamespaceScope } from "./runtime/informer.js";
 import { newLogger, parseLogLevel, type Logger } from "./runtime/logger.js";
 import { Manager } from "./runtime/manager.js";
 import { Metrics } from "./runtime/metrics.js";
-import { followNamespaceSelector, namespacesMatching } from "./runtime/namespace-selector.js";
+import { namespacesMatching, SelectedNamespaces } from "./runtime/namespace-selector.js";
+import { missingAccess } from "./runtime/startup.js";
 
 import { CONTROLLERS, type ControllerSetup } from "./reconcilers/index.js";
 
@@ -59,6 +60,9 @@ function oneLine(err: unknown): string {
   return message.replace(/\s*\n\s*/g, " ").trim();
 }
 
+/** How often a namespace matching --namespace-selector but lacking rights is looked at again. */
+const NAMESPACE_RECHECK_MS = 30_000;
+
 export interface OperatorParts {
   client: ApiClient;
   log: Logger;
@@ -77,11 +81,8 @@ export async function newOperator(flags: Flags, parts: OperatorParts): Promise<M
   // Refused requests show up as one error line each and in /readyz, not only as retries.
   const access = new AccessMonitor({ log });
   const selector = flags.namespaceSelector;
-  const namespaces: NamespaceScope = selector
-    ? await namespacesMatching(client, selector)
-    : flags.namespaces.length > 0
-      ? flags.namespaces
-      : "all";
+  // With a selector the scope starts empty and is set below, once the informers whose rights are checked exist.
+  const namespaces: NamespaceScope = selector ? [] : flags.namespaces.length > 0 ? flags.namespaces : "all";
   const mgr = new Manager({
     client: access.wrap(client),
     log,
@@ -102,8 +103,16 @@ export async function newOperator(flags: Flags, parts: OperatorParts): Promise<M
       : undefined,
   });
   mgr.readyz.set("access", access.check);
-  if (selector) followNamespaceSelector(mgr.informers, selector, namespaces as string[], log);
   for (const setup of parts.controllers ?? CONTROLLERS) await setup(mgr, flags);
+  if (selector) {
+    const selected = new SelectedNamespaces(mgr.informers, selector, {
+      log,
+      canServe: (ns) => missingAccess(client, mgr.informers, ns),
+    });
+    await selected.start(await namespacesMatching(client, selector));
+    mgr.readyz.set("namespaces", selected.check);
+    mgr.addRunnable(selected.recheckEvery(NAMESPACE_RECHECK_MS));
+  }
   return mgr;
 }
 

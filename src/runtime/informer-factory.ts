@@ -69,6 +69,11 @@ export class InformerFactory {
     return [...this.informers.values()];
   }
 
+  /** The namespaced informers that follow the factory's scope (the pinned ones do not). */
+  scoped(): SharedInformer[] {
+    return this.all().filter((i) => i.kind.namespaced && !this.pinned.has(i));
+  }
+
   start(): void {
     this.started = true;
     for (const i of this.informers.values()) i.start();

@@ -97,6 +97,25 @@ export async function preflight(
   }
 }
 
+/**
+ * The first permission missing for the factory's scoped informers to list and watch `namespace`, as
+ * "list <resource>", or undefined when every one is granted. Lets a namespace be left out of the scope (and
+ * reported) instead of failing the start or never syncing.
+ */
+export async function missingAccess(
+  client: ApiClient,
+  factory: InformerFactory,
+  namespace: string,
+): Promise<string | undefined> {
+  const kinds = new Map(factory.scoped().map((i) => [resourceName(i.kind), i.kind]));
+  for (const [name, kind] of kinds) {
+    for (const verb of ["list", "watch"]) {
+      if (!(await allowed(client, verb, kind, namespace))) return `${verb} ${name}`;
+    }
+  }
+  return undefined;
+}
+
 /** Waits for every informer's first list; on timeout names the ones that did not sync and why. */
 export async function waitForCaches(
   factory: InformerFactory,
