@@ -158,6 +158,8 @@ describe("kroute entry point", () => {
           KUBECONFIG: controlPlane().kubeconfig,
           KROUTE_LEASE_NAMESPACE: ns,
           KROUTE_RETRY_PERIOD: "500ms",
+          // Keep the real controllers to this test's namespace, away from other test files' objects.
+          KROUTE_NAMESPACES: ns,
         },
         stdio: ["ignore", "ignore", "pipe"],
       },

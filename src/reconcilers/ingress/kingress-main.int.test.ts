@@ -37,6 +37,9 @@ beforeAll(async () => {
       "--health-probe-bind-address=0",
       `--config-namespace=${cfgNs}`,
       `--ingress-class=${CLASS}`,
+      // Only this file's namespace: the Route and ksvc controllers have no class filter and would
+      // otherwise reconcile the objects of test files running at the same time.
+      `--namespaces=${ns}`,
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
